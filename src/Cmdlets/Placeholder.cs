@@ -1,0 +1,2 @@
+namespace VScsi.PowerShell;
+internal static class Placeholder { }

@@ -1,0 +1,2 @@
+namespace VScsi.Engine;
+internal static class Placeholder { }
