@@ -1,0 +1,62 @@
+namespace VScsi.Engine.Configuration;
+
+/// <summary>
+/// Every way a configuration request can be refused. The names are the stable error ids the
+/// cmdlets report, so they never change once shipped.
+/// </summary>
+public enum ConfigurationError
+{
+    // The database itself
+    DatabaseCorrupt,
+    DatabaseLocked,
+    DatabaseSchemaTooNew,
+    DatabaseNotVScsi,
+    // Partitions
+    PartitionNotFound,
+    PartitionNameInvalid,
+    PartitionNameInUse,
+    PartitionIdInUse,
+    PartitionIdInvalid,
+    PartitionRunning,
+    PartitionNotRunning,
+    PartitionHasPairedAdapters,
+    MaxVirtualSlotsInvalid,
+    // Profiles
+    ProfileNotFound,
+    ProfileNameInvalid,
+    ProfileNameInUse,
+    DefaultProfileRemoval,
+    InvalidAdapterSyntax,
+    // Adapters and pairing
+    AdapterNotFound,
+    AdapterNameInvalid,
+    AdapterNameInUse,
+    SlotReserved,
+    SlotOutOfRange,
+    SlotInUse,
+    ServerAdapterRequiresServerPartition,
+    RemotePartitionNotServer,
+    RemotePartitionMismatch,
+    RemoteRequired,
+    SelfPairing,
+    ServerAdapterNotAllowed,
+    ServerAdapterInUse,
+    RemoteAdapterNotServer,
+    RequiredAdapterRemoval,
+    RequiredAdapterUnpaired,
+}
+
+/// <summary>A refused configuration request: a stable <see cref="Error"/>, a message saying what to do, and the input at fault.</summary>
+public sealed class ConfigurationException : Exception
+{
+    public ConfigurationException(ConfigurationError error, string message, object? target = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Error = error;
+        Target = target;
+    }
+
+    public ConfigurationError Error { get; }
+
+    public object? Target { get; }
+}

@@ -1,0 +1,47 @@
+namespace VScsi.Engine.Configuration;
+
+/// <summary>
+/// The configuration schema as an ordered list of forward migrations; the database's
+/// <c>PRAGMA user_version</c> is the number of migrations applied. Never edit a shipped migration:
+/// append a new one.
+/// </summary>
+internal static class Schema
+{
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: system, partitions, configurations (profiles and the running configuration), adapters.
+        """
+        CREATE TABLE system (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            serial TEXT NOT NULL,
+            machine_type_model TEXT NOT NULL,
+            created_utc TEXT NOT NULL);
+        CREATE TABLE partition (
+            id INTEGER PRIMARY KEY CHECK (id >= 1),
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            type TEXT NOT NULL CHECK (type IN ('Vios', 'IbmI', 'AixLinux')),
+            default_profile TEXT NOT NULL COLLATE NOCASE);
+        CREATE TABLE config (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            partition_id INTEGER NOT NULL REFERENCES partition (id) ON DELETE CASCADE,
+            name TEXT NOT NULL COLLATE NOCASE,
+            running INTEGER NOT NULL CHECK (running IN (0, 1)),
+            max_virtual_slots INTEGER NOT NULL,
+            UNIQUE (partition_id, running, name));
+        CREATE UNIQUE INDEX config_one_running ON config (partition_id) WHERE running = 1;
+        CREATE TABLE adapter (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            config_id INTEGER NOT NULL REFERENCES config (id) ON DELETE CASCADE,
+            name TEXT NOT NULL COLLATE NOCASE,
+            slot INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('Server', 'Client')),
+            remote_id TEXT NOT NULL,
+            remote_name TEXT NOT NULL,
+            remote_slot TEXT NOT NULL,
+            required INTEGER NOT NULL CHECK (required IN (0, 1)),
+            UNIQUE (config_id, slot),
+            UNIQUE (config_id, name));
+        """,
+    ];
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+
+namespace VScsi.Engine.Configuration;
+
+/// <summary>
+/// The SQLite file of one managed system: opened without pooling (so files are released when the
+/// caller is done), WAL journal, foreign keys on, a busy timeout for writers in other processes.
+/// Every write runs in one IMMEDIATE transaction, so read-validate-write sequences from two
+/// processes serialize instead of losing updates. A file that is not a healthy VScsi database of a
+/// schema this build knows is refused, never recreated.
+/// </summary>
+internal sealed class SystemDatabase : IDisposable
+{
+    public const string FileName = "system.db";
+    private static ReadOnlySpan<byte> SqliteHeader => "SQLite format 3\0"u8;
+
+    private readonly SqliteConnection _connection;
+
+    private SystemDatabase(SqliteConnection connection, string path, int schemaVersion)
+    {
+        _connection = connection;
+        Path = path;
+        SchemaVersion = schemaVersion;
+    }
+
+    public string Path { get; }
+
+    public int SchemaVersion { get; }
+
+    public static SystemDatabase Open(string folder, TimeSpan busyTimeout, IReadOnlyList<string> migrations)
+    {
+        SqliteNative.EnsureLoaded();
+        Directory.CreateDirectory(folder);
+        var path = System.IO.Path.Combine(folder, FileName);
+        var existed = File.Exists(path) && new FileInfo(path).Length > 0;
+        if (existed)
+            CheckHeader(path);
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
+        };
+        var connection = new SqliteConnection(builder.ConnectionString);
+        try
+        {
+            var version = Translate(path, () =>
+            {
+                connection.Open();
+                Execute(connection, $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;");
+                if (existed)
+                    CheckIntegrity(connection, path);
+                return Migrate(connection, path, migrations);
+            });
+            return new SystemDatabase(connection, path, version);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a read transaction (a consistent snapshot).</summary>
+    public T Read<T>(Func<SqliteConnection, T> work) => Run(deferred: true, work);
+
+    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction; an exception rolls everything back.</summary>
+    public T Write<T>(Func<SqliteConnection, T> work) => Run(deferred: false, work);
+
+    private T Run<T>(bool deferred, Func<SqliteConnection, T> work) => Translate(Path, () =>
+    {
+        using var transaction = _connection.BeginTransaction(deferred);
+        var result = work(_connection);
+        transaction.Commit();
+        return result;
+    });
+
+    public void Dispose() => _connection.Dispose();
+
+    private static int Migrate(SqliteConnection connection, string path, IReadOnlyList<string> migrations)
+    {
+        var version = UserVersion(connection);
+        if (version > migrations.Count)
+            throw new ConfigurationException(ConfigurationError.DatabaseSchemaTooNew,
+                $"The configuration database '{path}' has schema version {version}, newer than this VScsi build understands ({migrations.Count}). Use a newer VScsi module; the file was left unchanged.", path);
+        if (version == migrations.Count)
+            return version;
+
+        if (version == 0 && HasForeignTables(connection))
+            throw new ConfigurationException(ConfigurationError.DatabaseNotVScsi,
+                $"'{path}' is an SQLite database that VScsi did not create. Choose another -SystemPath; the file was left unchanged.", path);
+        Execute(connection, "PRAGMA journal_mode = WAL;");
+        using var transaction = connection.BeginTransaction(deferred: false);
+        version = UserVersion(connection); // another process may have migrated meanwhile
+        var created = version == 0;
+        for (; version < migrations.Count; version++)
+            Execute(connection, migrations[version]);
+        if (created)
+            InsertSystemRow(connection);
+        Execute(connection, $"PRAGMA user_version = {version};");
+        transaction.Commit();
+        return version;
+    }
+
+    private static void InsertSystemRow(SqliteConnection connection)
+    {
+        var serial = NewSerial();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "INSERT INTO system (id, name, serial, machine_type_model, created_utc) VALUES (1, $name, $serial, $mtm, $created)";
+        cmd.Parameters.AddWithValue("$name", "Server-" + serial);
+        cmd.Parameters.AddWithValue("$serial", serial);
+        cmd.Parameters.AddWithValue("$mtm", "9080.VSC");
+        cmd.Parameters.AddWithValue("$created", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>A seven-character serial like PowerVM's (digits and upper-case letters).</summary>
+    private static string NewSerial()
+    {
+        const string alphabet = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
+        return string.Create(7, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+                span[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        });
+    }
+
+    private static void CheckHeader(string path)
+    {
+        Span<byte> header = stackalloc byte[16];
+        int read;
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (read < header.Length || !header.SequenceEqual(SqliteHeader))
+            throw Corrupt(path, "it is not an SQLite database");
+    }
+
+    private static void CheckIntegrity(SqliteConnection connection, string path)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA quick_check;";
+        var result = cmd.ExecuteScalar() as string;
+        if (!string.Equals(result, "ok", StringComparison.Ordinal))
+            throw Corrupt(path, $"SQLite's integrity check reports: {result}");
+    }
+
+    private static bool HasForeignTables(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'";
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+
+    private static int UserVersion(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    internal static void Execute(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static ConfigurationException Corrupt(string path, string why, Exception? inner = null) =>
+        new(ConfigurationError.DatabaseCorrupt,
+            $"The configuration database '{path}' is damaged ({why}). Restore it from a backup or move it away; VScsi will not overwrite it.", path, inner);
+
+    /// <summary>Turns SQLite's busy/corrupt codes into the engine's errors.</summary>
+    private static T Translate<T>(string path, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+        {
+            throw new ConfigurationException(ConfigurationError.DatabaseLocked,
+                $"The configuration database '{path}' stayed locked by another process for longer than the busy timeout. Retry when the other operation has finished.", path, e);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26) // SQLITE_CORRUPT, SQLITE_NOTADB
+        {
+            throw Corrupt(path, e.Message, e);
+        }
+    }
+}

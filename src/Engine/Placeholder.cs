@@ -1,2 +1,0 @@
-namespace VScsi.Engine;
-internal static class Placeholder { }
