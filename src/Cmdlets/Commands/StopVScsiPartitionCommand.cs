@@ -1,0 +1,27 @@
+using System.Management.Automation;
+using VScsi.PowerShell.Completers;
+using VScsi.PowerShell.Output;
+
+namespace VScsi.PowerShell.Commands;
+
+/// <summary>Shuts a partition down; its running configuration (including dynamic changes not saved to the profile) is discarded.</summary>
+[Cmdlet(VerbsLifecycle.Stop, "VScsiPartition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(VScsiPartition))]
+public sealed class StopVScsiPartitionCommand : VScsiCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [PartitionNameTransformation]
+    [ArgumentCompleter(typeof(PartitionNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess(Name, "Shut down")) return;
+        var stopped = Use(s => s.Deactivate(Name));
+        if (stopped is not null && PassThru) WriteObject(new VScsiPartition(stopped, ResolvedSystemPath));
+    }
+}

@@ -1,0 +1,30 @@
+using System.Management.Automation;
+using VScsi.Engine.Configuration;
+
+namespace VScsi.PowerShell;
+
+/// <summary>
+/// The stable error ids of the module (the first part of FullyQualifiedErrorId) and their
+/// categories. Engine refusals keep their <see cref="ConfigurationError"/> name as the id.
+/// </summary>
+public static class ErrorIds
+{
+    public static string For(ConfigurationError error) => error.ToString();
+
+    public static ErrorCategory CategoryOf(ConfigurationError error) => error switch
+    {
+        ConfigurationError.DatabaseCorrupt or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew => ErrorCategory.InvalidData,
+        ConfigurationError.DatabaseLocked => ErrorCategory.ResourceBusy,
+        ConfigurationError.PartitionNotFound or ConfigurationError.ProfileNotFound or ConfigurationError.AdapterNotFound => ErrorCategory.ObjectNotFound,
+        ConfigurationError.PartitionNameInUse or ConfigurationError.PartitionIdInUse or ConfigurationError.ProfileNameInUse
+            or ConfigurationError.AdapterNameInUse or ConfigurationError.SlotInUse or ConfigurationError.ServerAdapterInUse => ErrorCategory.ResourceExists,
+        ConfigurationError.PartitionRunning or ConfigurationError.PartitionNotRunning or ConfigurationError.PartitionHasPairedAdapters
+            or ConfigurationError.DefaultProfileRemoval or ConfigurationError.RequiredAdapterRemoval or ConfigurationError.RequiredAdapterUnpaired
+            or ConfigurationError.ServerAdapterRequiresServerPartition or ConfigurationError.ServerAdapterNotAllowed => ErrorCategory.InvalidOperation,
+        _ => ErrorCategory.InvalidArgument,
+    };
+
+    /// <summary>Errors after which no further pipeline input can succeed: the database itself is unusable.</summary>
+    public static bool IsTerminating(ConfigurationError error) => error is ConfigurationError.DatabaseCorrupt
+        or ConfigurationError.DatabaseLocked or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew;
+}

@@ -1,2 +1,0 @@
-namespace VScsi.PowerShell;
-internal static class Placeholder { }

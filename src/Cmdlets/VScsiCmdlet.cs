@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using VScsi.Engine.Configuration;
+
+namespace VScsi.PowerShell;
+
+/// <summary>
+/// Base of every VScsi cmdlet: the -SystemPath parameter (bound from piped objects too, so a
+/// pipeline stays on one managed system), opening the system, and turning engine refusals into
+/// error records with stable ids.
+/// </summary>
+public abstract class VScsiCmdlet : PSCmdlet
+{
+    /// <summary>The folder holding the managed system. Default: $env:VSCSI_HOME, else a per-user folder.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? SystemPath { get; set; }
+
+    /// <summary>The folder in use, resolved against the PowerShell current location.</summary>
+    protected string ResolvedSystemPath
+    {
+        get
+        {
+            var path = SystemPath;
+            if (path is null) return ManagedSystem.ResolveFolder(null);
+            return GetUnresolvedProviderPathFromPSPath(path);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the managed system; a refusal becomes an error record and returns default.</summary>
+    protected T? Use<T>(Func<ManagedSystem, T> work)
+    {
+        try
+        {
+            using var system = ManagedSystem.Open(ResolvedSystemPath);
+            return work(system);
+        }
+        catch (ConfigurationException e)
+        {
+            Report(e);
+            return default;
+        }
+    }
+
+    protected void Use(Action<ManagedSystem> work) => Use(s => { work(s); return true; });
+
+    /// <summary>Writes a refusal: terminating when the database itself is unusable, else per item.</summary>
+    protected void Report(ConfigurationException e)
+    {
+        var record = new ErrorRecord(e, ErrorIds.For(e.Error), ErrorIds.CategoryOf(e.Error), e.Target);
+        if (ErrorIds.IsTerminating(e.Error))
+            ThrowTerminatingError(record);
+        WriteError(record);
+    }
+
+    /// <summary>Writes a per-item error with a cmdlet-level id.</summary>
+    protected void ReportError(string id, ErrorCategory category, string message, object? target) =>
+        WriteError(new ErrorRecord(new PSArgumentException(message), id, category, target));
+}
