@@ -32,11 +32,11 @@ Set-VScsiPartitionProfile -Partition vios1 -Name default_profile -VirtualScsiAda
 # Activate the servers first, then the clients.
 'vios1', 'vios2', 'lpar2', 'lpar3' | Start-VScsiPartition
 
-[Console]::WriteLine("Managed system in $SystemPath")
+"Managed system in $SystemPath"
 Get-VScsiPartition
 Get-VScsiServerAdapter
 Get-VScsiClientAdapter
 Get-VScsiPartitionProfile
 $findings = @(Test-VScsiConfiguration)
-[Console]::WriteLine("Configuration check: $($findings.Count) problem(s).")
+"Configuration check: $($findings.Count) problem(s)."
 $findings
