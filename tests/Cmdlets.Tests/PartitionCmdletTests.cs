@@ -7,6 +7,7 @@ public sealed class PartitionCmdletTests(PowerShellFixture ps)
     private const string TwoPartitions = """
         $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
         $null = New-VScsiPartition lpar2 AixLinux -SystemPath $sys
+
         """;
 
     private HostedResult RunIn(string script) => ps.Run("$sys = '" + ps.NewTempSystemPath() + "'\n" + script);

@@ -1,0 +1,95 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using VScsi.Shell;
+
+namespace VScsi.Cmdlets.Tests;
+
+/// <summary>What a hosted script produced: objects, error records (terminating ones too) and rendered text.</summary>
+public sealed record HostedResult(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, string Text, string ErrorText);
+
+[CollectionDefinition("PowerShell")]
+public sealed class PowerShellCollection : ICollectionFixture<PowerShellFixture>;
+
+/// <summary>
+/// One InitialSessionState with the built module (Modules/VScsi beside the tests) imported, and a
+/// fresh runspace per script: the first runspace costs ~0.5 s, later ones milliseconds. Temp
+/// system folders handed out are deleted when the fixture is disposed.
+/// </summary>
+public sealed class PowerShellFixture : IDisposable
+{
+    private readonly InitialSessionState _iss;
+    private readonly List<string> _folders = [];
+
+    public PowerShellFixture()
+    {
+        Environment.SetEnvironmentVariable("POWERSHELL_TELEMETRY_OPTOUT", "1");
+        _iss = InitialSessionState.CreateDefault2();
+        _iss.ImportPSModule(ModuleManifest);
+    }
+
+    public static string ModuleManifest => Path.Combine(AppContext.BaseDirectory, "Modules", "VScsi", "VScsi.psd1");
+
+    /// <summary>A new folder name under the temp directory (not created), removed at the end.</summary>
+    public string NewTempSystemPath()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "vscsi-test-" + Guid.NewGuid().ToString("N"));
+        lock (_folders) _folders.Add(path);
+        return path;
+    }
+
+    /// <summary>Runs script text and returns its output objects and errors.</summary>
+    public HostedResult Run(string script) => Invoke(script, render: false);
+
+    /// <summary>Runs script text through Out-Default at width 120, as the vscsi host shows it when redirected.</summary>
+    public HostedResult Render(string script) => Invoke(script, render: true);
+
+    /// <summary>Runs script text in a runspace of this fixture's session state and returns the raw PowerShell objects.</summary>
+    public Collection<PSObject> Invoke(string script, Func<PowerShell, Collection<PSObject>>? run = null)
+    {
+        using var runspace = Open(new TextHost(TextWriter.Null, TextWriter.Null, TextReader.Null, 120, interactive: false));
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddScript(script);
+        return run is null ? ps.Invoke() : run(ps);
+    }
+
+    private HostedResult Invoke(string script, bool render)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var runspace = Open(new TextHost(output, error, new StringReader(""), 120, interactive: false));
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddScript(script);
+        if (render) ps.AddCommand("Out-Default");
+        var errors = new List<ErrorRecord>();
+        Collection<PSObject> results = [];
+        try
+        {
+            results = ps.Invoke();
+        }
+        catch (RuntimeException e)
+        {
+            errors.Add(e is CmdletInvocationException { InnerException: RuntimeException inner } ? inner.ErrorRecord : e.ErrorRecord);
+        }
+        errors.InsertRange(0, ps.Streams.Error);
+        return new HostedResult(results, errors, output.ToString(), error.ToString());
+    }
+
+    private Runspace Open(TextHost host)
+    {
+        var runspace = RunspaceFactory.CreateRunspace(host, _iss);
+        runspace.Open();
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddScript("$PSStyle.OutputRendering = 'PlainText'").Invoke();
+        return runspace;
+    }
+
+    public void Dispose()
+    {
+        foreach (var folder in _folders.Where(Directory.Exists))
+            Directory.Delete(folder, recursive: true);
+    }
+}
