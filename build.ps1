@@ -48,6 +48,8 @@ function Get-ModuleVersion {
 
 function Invoke-Build {
     Invoke-Dotnet @('build', $solution, '-c', $Configuration, '-nologo', '-v', 'q')
+    # The MAML help is generated from module/help/*.md and the compiled cmdlets; it must be current.
+    Invoke-Dotnet @('run', '--project', [IO.Path]::Combine($root, 'tools', 'HelpGen'), '--no-build', '-c', $Configuration, '--', $root, '--check')
 }
 
 function Invoke-Package {
