@@ -32,11 +32,12 @@ Set-VScsiPartitionProfile -Partition vios1 -Name default_profile -VirtualScsiAda
 # Activate the servers first, then the clients.
 'vios1', 'vios2', 'lpar2', 'lpar3' | Start-VScsiPartition
 
+# Each listing goes through Out-Default on its own, so each gets its own table.
 "Managed system in $SystemPath"
-Get-VScsiPartition
-Get-VScsiServerAdapter
-Get-VScsiClientAdapter
-Get-VScsiPartitionProfile
+Get-VScsiPartition | Out-Default
+Get-VScsiServerAdapter | Out-Default
+Get-VScsiClientAdapter | Out-Default
+Get-VScsiPartitionProfile | Out-Default
 $findings = @(Test-VScsiConfiguration)
 "Configuration check: $($findings.Count) problem(s)."
-$findings
+$findings | Out-Default
