@@ -9,14 +9,8 @@ namespace VScsi.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "VScsiPartition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveVScsiPartitionCommand : VScsiCmdlet
+public sealed class RemoveVScsiPartitionCommand : PartitionCommandBase
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = "";
-
     [Parameter]
     public SwitchParameter Force { get; set; }
 

@@ -7,14 +7,8 @@ namespace VScsi.PowerShell.Commands;
 /// <summary>Renames a partition, picks its default profile, or changes its max virtual slots (only while not running).</summary>
 [Cmdlet(VerbsCommon.Set, "VScsiPartition", SupportsShouldProcess = true)]
 [OutputType(typeof(VScsiPartition))]
-public sealed class SetVScsiPartitionCommand : VScsiCmdlet
+public sealed class SetVScsiPartitionCommand : PartitionCommandBase
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = "";
-
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? NewName { get; set; }

@@ -11,19 +11,8 @@ namespace VScsi.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "VScsiPartitionProfile", SupportsShouldProcess = true)]
 [OutputType(typeof(VScsiPartitionProfile))]
-public sealed class SetVScsiPartitionProfileCommand : VScsiCmdlet
+public sealed class SetVScsiPartitionProfileCommand : ProfileCommandBase
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Partition { get; set; } = "";
-
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(ProfileNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = "";
-
     [Parameter(Position = 2)]
     [ValidateNotNullOrEmpty]
     public string? VirtualScsiAdapters { get; set; }

@@ -10,14 +10,8 @@ namespace VScsi.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "VScsiPartition", SupportsShouldProcess = true)]
 [OutputType(typeof(VScsiPartition))]
-public sealed class StartVScsiPartitionCommand : VScsiCmdlet
+public sealed class StartVScsiPartitionCommand : PartitionCommandBase
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = "";
-
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]

@@ -7,14 +7,8 @@ namespace VScsi.PowerShell.Commands;
 /// <summary>Shuts a partition down; its running configuration (including dynamic changes not saved to the profile) is discarded.</summary>
 [Cmdlet(VerbsLifecycle.Stop, "VScsiPartition", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(VScsiPartition))]
-public sealed class StopVScsiPartitionCommand : VScsiCmdlet
+public sealed class StopVScsiPartitionCommand : PartitionCommandBase
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = "";
-
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
