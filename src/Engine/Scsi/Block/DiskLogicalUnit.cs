@@ -1,0 +1,18 @@
+using VScsi.Engine.Storage;
+
+namespace VScsi.Engine.Scsi.Block;
+
+/// <summary>A direct-access block device (SBC-4) over a block store: the disk a virtual target device vtscsiN presents.</summary>
+public sealed class DiskLogicalUnit : LogicalUnit
+{
+    public DiskLogicalUnit(LogicalUnitIdentity identity, IBlockStore store) : base(identity)
+    {
+        Store = store;
+        ReadWrite.Register(this);
+        Capacity.Register(this);
+    }
+
+    public IBlockStore Store { get; }
+
+    public override byte DeviceType => 0x00;
+}

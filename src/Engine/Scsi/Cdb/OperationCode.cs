@@ -1,0 +1,35 @@
+namespace VScsi.Engine.Scsi.Cdb;
+
+/// <summary>Operation codes this target implements (SPC-5 table A.2, SBC-4 table A.1).</summary>
+public static class OperationCode
+{
+    public const byte TestUnitReady = 0x00;
+    public const byte RequestSense = 0x03;
+    public const byte Read6 = 0x08;
+    public const byte Write6 = 0x0A;
+    public const byte Inquiry = 0x12;
+    public const byte ReadCapacity10 = 0x25;
+    public const byte Read10 = 0x28;
+    public const byte Write10 = 0x2A;
+    public const byte SynchronizeCache10 = 0x35;
+    public const byte Read16 = 0x88;
+    public const byte Write16 = 0x8A;
+    public const byte SynchronizeCache16 = 0x91;
+    public const byte ServiceActionIn16 = 0x9E;
+    public const byte ReportLuns = 0xA0;
+    public const byte Read12 = 0xA8;
+    public const byte Write12 = 0xAA;
+
+    /// <summary>SERVICE ACTION IN(16) service action for READ CAPACITY(16) (SBC-4 5.20).</summary>
+    public const byte ReadCapacity16ServiceAction = 0x10;
+
+    /// <summary>The CDB length implied by the group code in the top three bits (SPC-5 4.2.5.1).</summary>
+    public static int LengthOf(byte opcode) => (opcode >> 5) switch
+    {
+        0 => 6,
+        1 or 2 => 10,
+        4 => 16,
+        5 => 12,
+        _ => 0, // reserved or vendor specific groups
+    };
+}

@@ -1,0 +1,88 @@
+using VScsi.Engine.Scsi.Cdb;
+using VScsi.Engine.Scsi.Primary;
+using VScsi.Engine.Scsi.Sense;
+
+namespace VScsi.Engine.Scsi;
+
+/// <summary>Handles one command; returns a status and reason, never sense bytes.</summary>
+public delegate ValueTask<ScsiResult> ScsiHandler(ScsiCommand command, CancellationToken cancellationToken);
+
+/// <summary>An entry of a logical unit's opcode table.</summary>
+public sealed record OpcodeEntry(byte Opcode, string Name, ScsiHandler Handler);
+
+/// <summary>What INQUIRY reports about a logical unit; <see cref="Id"/> makes its NAA identifier stable across restarts.</summary>
+public sealed record LogicalUnitIdentity(string Vendor, string Product, string Revision, string Serial, Guid Id);
+
+/// <summary>
+/// A logical unit: an opcode table filled by the command sets it supports (SPC handlers shared,
+/// then SBC/MMC/SSC), with the checks every command shares and one place where unexpected
+/// failures become sense data (tgt's per-device-type tables, LIO's sense reasons).
+/// </summary>
+public abstract class LogicalUnit
+{
+    private readonly Dictionary<byte, OpcodeEntry> _table = [];
+
+    protected LogicalUnit(LogicalUnitIdentity identity)
+    {
+        Identity = identity;
+        PrimaryCommands.Register(this);
+    }
+
+    public LogicalUnitIdentity Identity { get; }
+
+    /// <summary>PERIPHERAL DEVICE TYPE (SPC-5 table 146): 0x00 disk, 0x01 tape, 0x05 CD/DVD.</summary>
+    public abstract byte DeviceType { get; }
+
+    /// <summary>Whether the medium is removable (INQUIRY RMB bit).</summary>
+    public virtual bool Removable => false;
+
+    /// <summary>The supported operation codes, in opcode order (the source of REPORT SUPPORTED OPERATION CODES).</summary>
+    public IEnumerable<OpcodeEntry> Opcodes => _table.Values.OrderBy(e => e.Opcode);
+
+    /// <summary>Device-specific VPD pages beyond 00h, 80h and 83h, each writing its whole page.</summary>
+    public virtual IReadOnlyDictionary<byte, Func<byte[]>> ExtraVpdPages { get; } = new Dictionary<byte, Func<byte[]>>();
+
+    public void Register(byte opcode, string name, ScsiHandler handler) => _table[opcode] = new OpcodeEntry(opcode, name, handler);
+
+    public async ValueTask<ScsiResult> ExecuteAsync(ScsiCommand command, CancellationToken cancellationToken)
+    {
+        if (command.Cdb.IsEmpty || !_table.TryGetValue(command.OperationCode, out var entry))
+            return ScsiResult.Check(SenseReason.InvalidOperationCode);
+        var length = OperationCode.LengthOf(command.OperationCode);
+        if (length == 0 || command.Cdb.Length < length)
+            return ScsiResult.Check(SenseReason.InvalidOperationCode);
+        try
+        {
+            return await entry.Handler(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (IOException e) when (IsOutOfSpace(e))
+        {
+            return ScsiResult.Check(SenseReason.SpaceAllocationFailed);
+        }
+        catch (IOException)
+        {
+            return ScsiResult.Check(IsWrite(command.OperationCode) ? SenseReason.WriteError : SenseReason.UnrecoverableReadError);
+        }
+        catch (Exception)
+        {
+            return ScsiResult.Check(SenseReason.InternalTargetFailure);
+        }
+    }
+
+    /// <summary>Copies a response to the data-in buffer, truncated to the allocation length (SPC-5 4.2.5.6).</summary>
+    public static ScsiResult Respond(ScsiCommand command, ReadOnlySpan<byte> response, long allocationLength)
+    {
+        var length = (int)Math.Min(Math.Min(response.Length, allocationLength), command.DataIn.Length);
+        response[..length].CopyTo(command.DataIn.Span);
+        return ScsiResult.Good(length);
+    }
+
+    private static bool IsWrite(byte opcode) => opcode is OperationCode.Write6 or OperationCode.Write10 or OperationCode.Write12 or OperationCode.Write16;
+
+    // ENOSPC on Unix (28), ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.
+    private static bool IsOutOfSpace(IOException e) => (e.HResult & 0xFFFF) is 28 or 0x70 or 0x27;
+}

@@ -1,0 +1,35 @@
+using System.Buffers.Binary;
+using VScsi.Engine.Scsi.Cdb;
+using VScsi.Engine.Scsi.Sense;
+
+namespace VScsi.Engine.Scsi.Primary;
+
+/// <summary>The SPC commands every logical unit shares: TEST UNIT READY, REQUEST SENSE.</summary>
+internal static class PrimaryCommands
+{
+    private const int RequestSenseAllocationOffset = 4;    // SPC-5 6.39: ALLOCATION LENGTH, byte 4
+    private const byte DescriptorFormatBit = 0x01;         // DESC, byte 1 bit 0
+
+    public static void Register(LogicalUnit unit)
+    {
+        unit.Register(OperationCode.TestUnitReady, "TEST UNIT READY", (_, _) => ValueTask.FromResult(ScsiResult.Good()));
+        unit.Register(OperationCode.RequestSense, "REQUEST SENSE", (c, _) => ValueTask.FromResult(RequestSense(c)));
+        unit.Register(OperationCode.Inquiry, "INQUIRY", (c, _) => ValueTask.FromResult(Inquiry.Execute(unit, c)));
+    }
+
+    /// <summary>
+    /// REQUEST SENSE (SPC-5 6.39): sense is returned with each CHECK CONDITION (autosense), so
+    /// there is no pending sense to report: NO SENSE in fixed format. Descriptor format is refused.
+    /// </summary>
+    private static ScsiResult RequestSense(ScsiCommand c)
+    {
+        var cdb = c.Cdb.Span;
+        if ((cdb[1] & DescriptorFormatBit) != 0) return ScsiResult.InvalidField(1, 0);
+        Span<byte> sense = stackalloc byte[SenseWriter.FixedLength];
+        SenseWriter.WriteFixed(ScsiResult.Good(), sense);
+        return LogicalUnit.Respond(c, sense, cdb[RequestSenseAllocationOffset]);
+    }
+
+    /// <summary>A big-endian 16-bit allocation length at <paramref name="offset"/>.</summary>
+    public static int AllocationLength16(ReadOnlySpan<byte> cdb, int offset) => BinaryPrimitives.ReadUInt16BigEndian(cdb[offset..]);
+}

@@ -1,0 +1,25 @@
+using VScsi.Engine.Scsi.Sense;
+
+namespace VScsi.Engine.Scsi;
+
+/// <summary>
+/// What a handler returns: a status, and for CHECK CONDITION a named reason (mapped to sense data
+/// in one place, <see cref="SenseTable"/>) with the optional sense-key-specific field pointer
+/// into the CDB (SPC-5 4.4.2.4.2). <see cref="DataLength"/> is the data-in actually produced.
+/// </summary>
+public readonly record struct ScsiResult(ScsiStatus Status, SenseReason Reason, int DataLength, int? FieldPointer = null, int? BitPointer = null, bool FieldInCdb = true)
+{
+    public static ScsiResult Good(int dataLength = 0) => new(ScsiStatus.Good, SenseReason.None, dataLength);
+
+    public static ScsiResult Check(SenseReason reason) => new(ScsiStatus.CheckCondition, reason, 0);
+
+    /// <summary>ILLEGAL REQUEST, INVALID FIELD IN CDB, pointing at the offending byte (and bit).</summary>
+    public static ScsiResult InvalidField(int bytePointer, int? bitPointer = null) =>
+        new(ScsiStatus.CheckCondition, SenseReason.InvalidFieldInCdb, 0, bytePointer, bitPointer);
+
+    /// <summary>ILLEGAL REQUEST, INVALID FIELD IN PARAMETER LIST, pointing at the offending parameter byte.</summary>
+    public static ScsiResult InvalidParameter(int bytePointer) =>
+        new(ScsiStatus.CheckCondition, SenseReason.InvalidFieldInParameterList, 0, bytePointer, null, FieldInCdb: false);
+
+    public bool IsGood => Status == ScsiStatus.Good;
+}

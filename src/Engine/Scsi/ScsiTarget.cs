@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using VScsi.Engine.Scsi.Cdb;
+using VScsi.Engine.Scsi.Sense;
+
+namespace VScsi.Engine.Scsi;
+
+/// <summary>
+/// The SCSI target behind one server adapter: logical units by LUN, REPORT LUNS answered for the
+/// whole target, INQUIRY to an absent LUN answered with peripheral qualifier 011b and every other
+/// command to it with LOGICAL UNIT NOT SUPPORTED (SPC-5 6.7.2, SAM-5 5.8.4).
+/// </summary>
+public sealed class ScsiTarget
+{
+    private const int ReportLunsSelectOffset = 2;
+    private const int ReportLunsAllocationOffset = 6;   // bytes 6-9
+    private const byte NotConnectedNoDevice = 0x7F;     // peripheral qualifier 011b, type 1Fh
+
+    private readonly ConcurrentDictionary<ulong, LogicalUnit> _units = new();
+
+    public IReadOnlyCollection<ulong> Luns => _units.Keys.Order().ToList();
+
+    public bool TryAdd(ulong lun, LogicalUnit unit) => _units.TryAdd(lun, unit);
+
+    public bool TryRemove(ulong lun) => _units.TryRemove(lun, out _);
+
+    public ValueTask<ScsiResult> ExecuteAsync(ulong lun, ScsiCommand command, CancellationToken cancellationToken)
+    {
+        if (command.OperationCode == OperationCode.ReportLuns && command.Cdb.Length >= 12)
+            return ValueTask.FromResult(ReportLuns(command));
+        if (_units.TryGetValue(lun, out var unit))
+            return unit.ExecuteAsync(command, cancellationToken);
+        if (command.OperationCode == OperationCode.Inquiry && command.Cdb.Length >= 6 && (command.Cdb.Span[1] & 0x01) == 0)
+        {
+            Span<byte> d = stackalloc byte[36];
+            d.Clear();
+            d[0] = NotConnectedNoDevice;
+            d[3] = 0x02;
+            d[4] = 31;
+            return ValueTask.FromResult(LogicalUnit.Respond(command, d, BinaryPrimitives.ReadUInt16BigEndian(command.Cdb.Span[3..])));
+        }
+        return ValueTask.FromResult(ScsiResult.Check(SenseReason.LogicalUnitNotSupported));
+    }
+
+    /// <summary>REPORT LUNS (SPC-5 6.33): SELECT REPORT 00h, 01h and 02h list the same units here.</summary>
+    private ScsiResult ReportLuns(ScsiCommand c)
+    {
+        var cdb = c.Cdb.Span;
+        if (cdb[ReportLunsSelectOffset] > 0x02) return ScsiResult.InvalidField(ReportLunsSelectOffset);
+        var luns = Luns;
+        var d = new byte[8 + 8 * luns.Count];
+        BinaryPrimitives.WriteUInt32BigEndian(d, (uint)(8 * luns.Count));
+        var i = 8;
+        foreach (var lun in luns)
+        {
+            LunFormat.Encode(lun, d.AsSpan(i, 8));
+            i += 8;
+        }
+        return LogicalUnit.Respond(c, d, BinaryPrimitives.ReadUInt32BigEndian(cdb[ReportLunsAllocationOffset..]));
+    }
+}
+
+/// <summary>Single-level LUN encoding (SAM-5 4.7): peripheral addressing below 256, flat space up to 16383.</summary>
+public static class LunFormat
+{
+    public static void Encode(ulong lun, Span<byte> destination)
+    {
+        destination[..8].Clear();
+        if (lun < 256) destination[1] = (byte)lun;
+        else
+        {
+            destination[0] = (byte)(0x40 | ((lun >> 8) & 0x3F));
+            destination[1] = (byte)lun;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace VScsi.Engine.Scsi.Sense;
+
+/// <summary>Why a command ended in CHECK CONDITION; <see cref="SenseTable"/> gives the sense key, ASC and ASCQ.</summary>
+public enum SenseReason
+{
+    None,
+    InvalidOperationCode,
+    InvalidFieldInCdb,
+    InvalidFieldInParameterList,
+    ParameterListLengthError,
+    LbaOutOfRange,
+    LogicalUnitNotSupported,
+    WriteProtected,
+    MediumNotPresent,
+    UnrecoverableReadError,
+    WriteError,
+    InternalTargetFailure,
+    SpaceAllocationFailed,
+    MiscompareDuringVerify,
+}

@@ -1,0 +1,93 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace VScsi.Engine.Storage;
+
+/// <summary>
+/// A disk image file (plain raw, sparse unless preallocated) read and written with
+/// <see cref="RandomAccess"/> on one <see cref="SafeFileHandle"/>: positional and thread-safe, no
+/// shared stream position. Reads past the end of a shorter file return zeros.
+/// </summary>
+public sealed class FileBlockStore : IBlockStore
+{
+    public const int DefaultBlockSize = 512;
+
+    private readonly SafeFileHandle _handle;
+
+    private FileBlockStore(SafeFileHandle handle, int blockSize, ulong blockCount, bool readOnly, string path)
+    {
+        _handle = handle;
+        BlockSize = blockSize;
+        BlockCount = blockCount;
+        IsReadOnly = readOnly;
+        Path = path;
+    }
+
+    public string Path { get; }
+    public int BlockSize { get; }
+    public ulong BlockCount { get; }
+    public bool IsReadOnly { get; }
+
+    /// <summary>Creates a new image of <paramref name="sizeBytes"/> (sparse unless <paramref name="preallocate"/>); refuses to overwrite.</summary>
+    public static FileBlockStore Create(string path, long sizeBytes, int blockSize = DefaultBlockSize, bool preallocate = false)
+    {
+        CheckBlockSize(blockSize);
+        if (sizeBytes <= 0 || sizeBytes % blockSize != 0)
+            throw new ArgumentOutOfRangeException(nameof(sizeBytes), sizeBytes, $"The size must be a positive multiple of the block size {blockSize}.");
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read,
+            FileOptions.Asynchronous, preallocate ? sizeBytes : 0);
+        RandomAccess.SetLength(handle, sizeBytes);
+        return new FileBlockStore(handle, blockSize, (ulong)(sizeBytes / blockSize), false, path);
+    }
+
+    /// <summary>Opens an existing image; its length in whole blocks is the capacity.</summary>
+    public static FileBlockStore Open(string path, int blockSize = DefaultBlockSize, bool readOnly = false)
+    {
+        CheckBlockSize(blockSize);
+        var handle = File.OpenHandle(path, FileMode.Open, readOnly ? FileAccess.Read : FileAccess.ReadWrite,
+            readOnly ? FileShare.ReadWrite : FileShare.Read, FileOptions.Asynchronous);
+        var length = RandomAccess.GetLength(handle);
+        return new FileBlockStore(handle, blockSize, (ulong)(length / blockSize), readOnly, path);
+    }
+
+    public async ValueTask ReadAsync(ulong lba, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var offset = checked((long)lba * BlockSize);
+        var done = 0;
+        while (done < destination.Length)
+        {
+            var read = await RandomAccess.ReadAsync(_handle, destination[done..], offset + done, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                destination.Span[done..].Clear(); // beyond the end of a short file: unwritten blocks read as zeros
+                break;
+            }
+            done += read;
+        }
+    }
+
+    public async ValueTask WriteAsync(ulong lba, ReadOnlyMemory<byte> source, bool forceUnitAccess, CancellationToken cancellationToken)
+    {
+        if (IsReadOnly) throw new UnauthorizedAccessException($"{Path} is open read-only.");
+        await RandomAccess.WriteAsync(_handle, source, checked((long)lba * BlockSize), cancellationToken).ConfigureAwait(false);
+        if (forceUnitAccess)
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (!IsReadOnly) RandomAccess.FlushToDisk(_handle);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _handle.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static void CheckBlockSize(int blockSize)
+    {
+        if (blockSize is not (512 or 4096))
+            throw new ArgumentOutOfRangeException(nameof(blockSize), blockSize, "The block size must be 512 or 4096.");
+    }
+}

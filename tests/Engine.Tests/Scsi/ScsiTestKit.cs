@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using VScsi.Engine.Scsi;
+using VScsi.Engine.Scsi.Cdb;
+using VScsi.Engine.Scsi.Sense;
+
+namespace VScsi.Engine.Tests.Scsi;
+
+/// <summary>Builds CDBs by name instead of raw byte indexes.</summary>
+public static class CdbBuilder
+{
+    public static byte[] Read(int length, ulong lba, uint blocks, bool fua = false) => ReadWrite(length, true, lba, blocks, fua);
+
+    public static byte[] Write(int length, ulong lba, uint blocks, bool fua = false) => ReadWrite(length, false, lba, blocks, fua);
+
+    private static byte[] ReadWrite(int length, bool read, ulong lba, uint blocks, bool fua)
+    {
+        var cdb = new byte[length];
+        switch (length)
+        {
+            case 6:
+                cdb[0] = read ? OperationCode.Read6 : OperationCode.Write6;
+                cdb[1] = (byte)((lba >> 16) & 0x1F);
+                BinaryPrimitives.WriteUInt16BigEndian(cdb.AsSpan(2), (ushort)lba);
+                cdb[4] = (byte)blocks;
+                break;
+            case 10:
+                cdb[0] = read ? OperationCode.Read10 : OperationCode.Write10;
+                BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(2), (uint)lba);
+                BinaryPrimitives.WriteUInt16BigEndian(cdb.AsSpan(7), (ushort)blocks);
+                break;
+            case 12:
+                cdb[0] = read ? OperationCode.Read12 : OperationCode.Write12;
+                BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(2), (uint)lba);
+                BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(6), blocks);
+                break;
+            default:
+                cdb[0] = read ? OperationCode.Read16 : OperationCode.Write16;
+                BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), lba);
+                BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), blocks);
+                break;
+        }
+        if (fua && length != 6) cdb[1] |= 0x08;
+        return cdb;
+    }
+
+    public static byte[] Inquiry(ushort allocation, bool evpd = false, byte page = 0)
+    {
+        var cdb = new byte[6];
+        cdb[0] = OperationCode.Inquiry;
+        cdb[1] = (byte)(evpd ? 1 : 0);
+        cdb[2] = page;
+        BinaryPrimitives.WriteUInt16BigEndian(cdb.AsSpan(3), allocation);
+        return cdb;
+    }
+
+    public static byte[] ReadCapacity10() => new byte[10] { OperationCode.ReadCapacity10, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+    public static byte[] ReadCapacity16(uint allocation, byte serviceAction = OperationCode.ReadCapacity16ServiceAction)
+    {
+        var cdb = new byte[16];
+        cdb[0] = OperationCode.ServiceActionIn16;
+        cdb[1] = serviceAction;
+        BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), allocation);
+        return cdb;
+    }
+
+    public static byte[] ReportLuns(uint allocation, byte select = 0)
+    {
+        var cdb = new byte[12];
+        cdb[0] = OperationCode.ReportLuns;
+        cdb[2] = select;
+        BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(6), allocation);
+        return cdb;
+    }
+
+    public static byte[] RequestSense(byte allocation, bool descriptor = false) =>
+        [OperationCode.RequestSense, (byte)(descriptor ? 1 : 0), 0, 0, allocation, 0];
+
+    public static byte[] SynchronizeCache(int length, ulong lba, uint blocks)
+    {
+        var cdb = new byte[length];
+        cdb[0] = length == 10 ? OperationCode.SynchronizeCache10 : OperationCode.SynchronizeCache16;
+        if (length == 10)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(2), (uint)lba);
+            BinaryPrimitives.WriteUInt16BigEndian(cdb.AsSpan(7), (ushort)blocks);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), lba);
+            BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), blocks);
+        }
+        return cdb;
+    }
+}
+
+/// <summary>Assertions on results and their sense data.</summary>
+public static class SenseAssert
+{
+    public static void Good(ScsiResult result, int dataLength = 0)
+    {
+        Assert.Equal(ScsiStatus.Good, result.Status);
+        Assert.Equal(dataLength, result.DataLength);
+    }
+
+    /// <summary>CHECK CONDITION with the reason's key/ASC/ASCQ, and the field pointer when given.</summary>
+    public static void Check(ScsiResult result, SenseKey key, byte asc, byte ascq, int? fieldPointer = null)
+    {
+        Assert.Equal(ScsiStatus.CheckCondition, result.Status);
+        var sense = new byte[SenseWriter.FixedLength];
+        SenseWriter.WriteFixed(result, sense);
+        Assert.Equal(0x70, sense[0]);
+        Assert.Equal(((SenseKey)sense[2], sense[12], sense[13]), (key, asc, ascq));
+        if (fieldPointer is int field)
+        {
+            Assert.Equal(0xC0, sense[15] & 0xC0); // SKSV and C/D
+            Assert.Equal(field, BinaryPrimitives.ReadUInt16BigEndian(sense.AsSpan(16)));
+        }
+    }
+}
