@@ -79,6 +79,37 @@ public sealed class FileBlockStore : IBlockStore
         return ValueTask.CompletedTask;
     }
 
+    public bool IsThin => SparseFile.CanPunch && !IsReadOnly;
+
+    public async ValueTask UnmapAsync(ulong lba, ulong blocks, CancellationToken cancellationToken)
+    {
+        if (IsReadOnly) throw new UnauthorizedAccessException($"{Path} is open read-only.");
+        if (blocks == 0) return;
+        var offset = checked((long)lba * BlockSize);
+        var length = checked((long)blocks * BlockSize);
+        if (SparseFile.CanPunch)
+        {
+            SparseFile.PunchHole(_handle, offset, length);
+            return;
+        }
+        var zeros = new byte[Math.Min(length, 1 << 20)];
+        for (long done = 0; done < length; done += zeros.Length)
+            await RandomAccess.WriteAsync(_handle, zeros.AsMemory(0, (int)Math.Min(zeros.Length, length - done)), offset + done, cancellationToken).ConfigureAwait(false);
+    }
+
+    public (bool Mapped, ulong Blocks) GetMapping(ulong lba)
+    {
+        var fileLength = RandomAccess.GetLength(_handle);
+        var offset = checked((long)lba * BlockSize);
+        if (offset >= fileLength) return (false, BlockCount - lba); // beyond a short file: never written
+        var (data, extentEnd) = SparseFile.Extent(_handle, offset, fileLength);
+        extentEnd = Math.Min(extentEnd, (long)BlockCount * BlockSize);
+        // Whole blocks only: a block holding any data is mapped.
+        var endBlock = data ? (extentEnd + BlockSize - 1) / BlockSize : extentEnd / BlockSize;
+        if (endBlock <= (long)lba) return (true, 1);
+        return (data, (ulong)endBlock - lba);
+    }
+
     public ValueTask DisposeAsync()
     {
         _handle.Dispose();

@@ -9,4 +9,13 @@ public interface IBlockStore : IAsyncDisposable
     ValueTask ReadAsync(ulong lba, Memory<byte> destination, CancellationToken cancellationToken);
     ValueTask WriteAsync(ulong lba, ReadOnlyMemory<byte> source, bool forceUnitAccess, CancellationToken cancellationToken);
     ValueTask FlushAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether unmapped blocks are deallocated (holes) rather than written as zeros.</summary>
+    bool IsThin { get; }
+
+    /// <summary>Deallocates blocks; they read back as zeros afterwards.</summary>
+    ValueTask UnmapAsync(ulong lba, ulong blocks, CancellationToken cancellationToken);
+
+    /// <summary>Whether the block at <paramref name="lba"/> is mapped, and how many blocks from it share that state.</summary>
+    (bool Mapped, ulong Blocks) GetMapping(ulong lba);
 }

@@ -126,7 +126,7 @@ public sealed class DiskLogicalUnitTests : IAsyncLifetime
 
     [Fact]
     public async Task ServiceActionIn16_UnknownServiceAction_InvalidFieldAtByte1() =>
-        SenseAssert.Check(await Run(CdbBuilder.ReadCapacity16(32, serviceAction: 0x12), dataIn: new byte[32]), SenseKey.IllegalRequest, 0x24, 0x00, fieldPointer: 1);
+        SenseAssert.Check(await Run(CdbBuilder.ReadCapacity16(32, serviceAction: 0x13), dataIn: new byte[32]), SenseKey.IllegalRequest, 0x24, 0x00, fieldPointer: 1);
 
     [Theory]
     [InlineData(10)]

@@ -68,7 +68,7 @@ public sealed class InquiryTests : IAsyncLifetime
     public async Task VpdPages_SupportedSerialAndStableNaa()
     {
         var (_, pages) = await Run(CdbBuilder.Inquiry(255, true, 0x00));
-        Assert.Equal(new byte[] { 0x00, 0x80, 0x83 }, pages.AsSpan(4, pages[3]).ToArray());
+        Assert.Equal(new byte[] { 0x00, 0x80, 0x83, 0xB0, 0xB2 }, pages.AsSpan(4, pages[3]).ToArray());
         var (_, serial) = await Run(CdbBuilder.Inquiry(255, true, 0x80));
         Assert.Equal("SN0001", Encoding.ASCII.GetString(serial, 4, serial[3]));
 

@@ -76,6 +76,54 @@ public static class CdbBuilder
     public static byte[] RequestSense(byte allocation, bool descriptor = false) =>
         [OperationCode.RequestSense, (byte)(descriptor ? 1 : 0), 0, 0, allocation, 0];
 
+    public static byte[] Unmap(ushort parameterListLength, bool anchor = false)
+    {
+        var cdb = new byte[10];
+        cdb[0] = OperationCode.Unmap;
+        cdb[1] = (byte)(anchor ? 1 : 0);
+        BinaryPrimitives.WriteUInt16BigEndian(cdb.AsSpan(7), parameterListLength);
+        return cdb;
+    }
+
+    /// <summary>An UNMAP parameter list with one descriptor per range.</summary>
+    public static byte[] UnmapList(params (ulong Lba, uint Blocks)[] ranges)
+    {
+        var list = new byte[8 + 16 * ranges.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(list, (ushort)(list.Length - 2));
+        BinaryPrimitives.WriteUInt16BigEndian(list.AsSpan(2), (ushort)(16 * ranges.Length));
+        for (var i = 0; i < ranges.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(list.AsSpan(8 + 16 * i), ranges[i].Lba);
+            BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(16 + 16 * i), ranges[i].Blocks);
+        }
+        return list;
+    }
+
+    public static byte[] WriteSame(int length, ulong lba, uint blocks, bool unmap = false, bool noDataOut = false)
+    {
+        var cdb = new byte[length];
+        cdb[0] = length == 10 ? OperationCode.WriteSame10 : OperationCode.WriteSame16;
+        cdb[1] = (byte)((unmap ? 0x08 : 0) | (noDataOut ? 0x01 : 0));
+        if (length == 10)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(2), (uint)lba);
+            BinaryPrimitives.WriteUInt16BigEndian(cdb.AsSpan(7), (ushort)blocks);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), lba);
+            BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), blocks);
+        }
+        return cdb;
+    }
+
+    public static byte[] GetLbaStatus(ulong lba, uint allocation)
+    {
+        var cdb = ReadCapacity16(allocation, OperationCode.GetLbaStatusServiceAction);
+        BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), lba);
+        return cdb;
+    }
+
     public static byte[] SynchronizeCache(int length, ulong lba, uint blocks)
     {
         var cdb = new byte[length];

@@ -11,6 +11,8 @@ internal static class Capacity
     private const int Capacity16AllocationOffset = 10;   // bytes 10-13
     private const int Capacity10Length = 8;
     private const int Capacity16Length = 32;
+    private const int LbpOffset = 14;                    // LBPME (bit 7) and LBPRZ (bit 6)
+    private const byte LbpmeAndLbprz = 0xC0;
 
     public static void Register(DiskLogicalUnit unit)
     {
@@ -31,12 +33,17 @@ internal static class Capacity
     private static ScsiResult ServiceActionIn(DiskLogicalUnit unit, ScsiCommand c)
     {
         var cdb = c.Cdb.Span;
-        if ((cdb[ServiceActionOffset] & ServiceActionMask) != OperationCode.ReadCapacity16ServiceAction)
+        var serviceAction = cdb[ServiceActionOffset] & ServiceActionMask;
+        if (serviceAction == OperationCode.GetLbaStatusServiceAction)
+            return Provisioning.GetLbaStatus(unit, c);
+        if (serviceAction != OperationCode.ReadCapacity16ServiceAction)
             return ScsiResult.InvalidField(ServiceActionOffset, 4);
         Span<byte> d = stackalloc byte[Capacity16Length];
         d.Clear();
         BinaryPrimitives.WriteUInt64BigEndian(d, unit.Store.BlockCount - 1);
         BinaryPrimitives.WriteUInt32BigEndian(d[8..], (uint)unit.Store.BlockSize);
+        if (unit.Store.IsThin)
+            d[LbpOffset] = LbpmeAndLbprz; // thin provisioned, and unmapped blocks read as zeros
         return LogicalUnit.Respond(c, d, BinaryPrimitives.ReadUInt32BigEndian(cdb[Capacity16AllocationOffset..]));
     }
 }

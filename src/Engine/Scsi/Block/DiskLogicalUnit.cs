@@ -10,7 +10,15 @@ public sealed class DiskLogicalUnit : LogicalUnit
         Store = store;
         ReadWrite.Register(this);
         Capacity.Register(this);
+        Provisioning.Register(this);
+        ExtraVpdPages = new Dictionary<byte, Func<byte[]>>
+        {
+            [0xB0] = () => Provisioning.BlockLimits(this),
+            [0xB2] = () => Provisioning.LogicalBlockProvisioning(this),
+        };
     }
+
+    public override IReadOnlyDictionary<byte, Func<byte[]>> ExtraVpdPages { get; }
 
     public IBlockStore Store { get; }
 

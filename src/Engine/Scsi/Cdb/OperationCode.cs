@@ -12,9 +12,12 @@ public static class OperationCode
     public const byte Read10 = 0x28;
     public const byte Write10 = 0x2A;
     public const byte SynchronizeCache10 = 0x35;
+    public const byte WriteSame10 = 0x41;
+    public const byte Unmap = 0x42;
     public const byte Read16 = 0x88;
     public const byte Write16 = 0x8A;
     public const byte SynchronizeCache16 = 0x91;
+    public const byte WriteSame16 = 0x93;
     public const byte ServiceActionIn16 = 0x9E;
     public const byte ReportLuns = 0xA0;
     public const byte Read12 = 0xA8;
@@ -22,6 +25,9 @@ public static class OperationCode
 
     /// <summary>SERVICE ACTION IN(16) service action for READ CAPACITY(16) (SBC-4 5.20).</summary>
     public const byte ReadCapacity16ServiceAction = 0x10;
+
+    /// <summary>SERVICE ACTION IN(16) service action for GET LBA STATUS (SBC-4 5.7).</summary>
+    public const byte GetLbaStatusServiceAction = 0x12;
 
     /// <summary>The CDB length implied by the group code in the top three bits (SPC-5 4.2.5.1).</summary>
     public static int LengthOf(byte opcode) => (opcode >> 5) switch
