@@ -124,6 +124,28 @@ public static class CdbBuilder
         return cdb;
     }
 
+    public static byte[] ModeSense(int length, byte page, byte pageControl = 0, ushort allocation = 255, bool dbd = false, bool longLba = false, byte subpage = 0)
+    {
+        var cdb = new byte[length];
+        cdb[0] = length == 6 ? OperationCode.ModeSense6 : OperationCode.ModeSense10;
+        cdb[1] = (byte)((dbd ? 0x08 : 0) | (longLba ? 0x10 : 0));
+        cdb[2] = (byte)((pageControl << 6) | page);
+        cdb[3] = subpage;
+        if (length == 6) cdb[4] = (byte)allocation;
+        else BinaryPrimitives.WriteUInt16BigEndian(cdb.AsSpan(7), allocation);
+        return cdb;
+    }
+
+    public static byte[] ModeSelect(int length, int parameterListLength, bool save = false)
+    {
+        var cdb = new byte[length];
+        cdb[0] = length == 6 ? OperationCode.ModeSelect6 : OperationCode.ModeSelect10;
+        cdb[1] = (byte)(0x10 | (save ? 1 : 0));
+        if (length == 6) cdb[4] = (byte)parameterListLength;
+        else BinaryPrimitives.WriteUInt16BigEndian(cdb.AsSpan(7), (ushort)parameterListLength);
+        return cdb;
+    }
+
     public static byte[] SynchronizeCache(int length, ulong lba, uint blocks)
     {
         var cdb = new byte[length];

@@ -11,6 +11,7 @@ public sealed class DiskLogicalUnit : LogicalUnit
         ReadWrite.Register(this);
         Capacity.Register(this);
         Provisioning.Register(this);
+        ModePages.Register(this);
         ExtraVpdPages = new Dictionary<byte, Func<byte[]>>
         {
             [0xB0] = () => Provisioning.BlockLimits(this),
@@ -21,6 +22,9 @@ public sealed class DiskLogicalUnit : LogicalUnit
     public override IReadOnlyDictionary<byte, Func<byte[]>> ExtraVpdPages { get; }
 
     public IBlockStore Store { get; }
+
+    /// <summary>The Caching mode page's WCE bit; when off, every write is forced to the medium.</summary>
+    public bool WriteCacheEnabled { get; set; } = true;
 
     public override byte DeviceType => 0x00;
 }

@@ -54,7 +54,7 @@ internal static class ReadWrite
         if (bytes != c.DataOut.Length)
             return ScsiResult.InvalidField(cdb.LengthOffset); // the data-out does not match the transfer length
         if (bytes > 0)
-            await unit.Store.WriteAsync(cdb.Lba, c.DataOut, cdb.Fua, ct).ConfigureAwait(false);
+            await unit.Store.WriteAsync(cdb.Lba, c.DataOut, cdb.Fua || !unit.WriteCacheEnabled, ct).ConfigureAwait(false);
         return ScsiResult.Good();
     }
 

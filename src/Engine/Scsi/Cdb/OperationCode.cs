@@ -8,11 +8,15 @@ public static class OperationCode
     public const byte Read6 = 0x08;
     public const byte Write6 = 0x0A;
     public const byte Inquiry = 0x12;
+    public const byte ModeSelect6 = 0x15;
+    public const byte ModeSense6 = 0x1A;
     public const byte ReadCapacity10 = 0x25;
     public const byte Read10 = 0x28;
     public const byte Write10 = 0x2A;
     public const byte SynchronizeCache10 = 0x35;
     public const byte WriteSame10 = 0x41;
+    public const byte ModeSelect10 = 0x55;
+    public const byte ModeSense10 = 0x5A;
     public const byte Unmap = 0x42;
     public const byte Read16 = 0x88;
     public const byte Write16 = 0x8A;

@@ -17,4 +17,5 @@ public enum SenseReason
     InternalTargetFailure,
     SpaceAllocationFailed,
     MiscompareDuringVerify,
+    SavingParametersNotSupported,
 }

@@ -22,6 +22,7 @@ public static class SenseTable
         SenseReason.InternalTargetFailure => new(SenseKey.HardwareError, 0x44, 0x00),
         SenseReason.SpaceAllocationFailed => new(SenseKey.DataProtect, 0x27, 0x07),
         SenseReason.MiscompareDuringVerify => new(SenseKey.Miscompare, 0x1D, 0x00),
+        SenseReason.SavingParametersNotSupported => new(SenseKey.IllegalRequest, 0x39, 0x00),
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }
