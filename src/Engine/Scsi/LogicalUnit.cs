@@ -7,8 +7,8 @@ namespace VScsi.Engine.Scsi;
 /// <summary>Handles one command; returns a status and reason, never sense bytes.</summary>
 public delegate ValueTask<ScsiResult> ScsiHandler(ScsiCommand command, CancellationToken cancellationToken);
 
-/// <summary>An entry of a logical unit's opcode table.</summary>
-public sealed record OpcodeEntry(byte Opcode, string Name, ScsiHandler Handler);
+/// <summary>An entry of a logical unit's opcode table; <see cref="ServiceActions"/> lists the service actions an opcode multiplexes.</summary>
+public sealed record OpcodeEntry(byte Opcode, string Name, ScsiHandler Handler, IReadOnlyList<byte> ServiceActions);
 
 /// <summary>What INQUIRY reports about a logical unit; <see cref="Id"/> makes its NAA identifier stable across restarts.</summary>
 public sealed record LogicalUnitIdentity(string Vendor, string Product, string Revision, string Serial, Guid Id);
@@ -42,7 +42,8 @@ public abstract class LogicalUnit
     /// <summary>Device-specific VPD pages beyond 00h, 80h and 83h, each writing its whole page.</summary>
     public virtual IReadOnlyDictionary<byte, Func<byte[]>> ExtraVpdPages { get; } = new Dictionary<byte, Func<byte[]>>();
 
-    public void Register(byte opcode, string name, ScsiHandler handler) => _table[opcode] = new OpcodeEntry(opcode, name, handler);
+    public void Register(byte opcode, string name, ScsiHandler handler, params byte[] serviceActions) =>
+        _table[opcode] = new OpcodeEntry(opcode, name, handler, serviceActions);
 
     public async ValueTask<ScsiResult> ExecuteAsync(ScsiCommand command, CancellationToken cancellationToken)
     {

@@ -24,11 +24,15 @@ public static class OperationCode
     public const byte WriteSame16 = 0x93;
     public const byte ServiceActionIn16 = 0x9E;
     public const byte ReportLuns = 0xA0;
+    public const byte MaintenanceIn = 0xA3;
     public const byte Read12 = 0xA8;
     public const byte Write12 = 0xAA;
 
     /// <summary>SERVICE ACTION IN(16) service action for READ CAPACITY(16) (SBC-4 5.20).</summary>
     public const byte ReadCapacity16ServiceAction = 0x10;
+
+    /// <summary>MAINTENANCE IN service action for REPORT SUPPORTED OPERATION CODES (SPC-5 6.35).</summary>
+    public const byte ReportSupportedOperationCodesServiceAction = 0x0C;
 
     /// <summary>SERVICE ACTION IN(16) service action for GET LBA STATUS (SBC-4 5.7).</summary>
     public const byte GetLbaStatusServiceAction = 0x12;

@@ -15,6 +15,8 @@ internal static class PrimaryCommands
         unit.Register(OperationCode.TestUnitReady, "TEST UNIT READY", (_, _) => ValueTask.FromResult(ScsiResult.Good()));
         unit.Register(OperationCode.RequestSense, "REQUEST SENSE", (c, _) => ValueTask.FromResult(RequestSense(c)));
         unit.Register(OperationCode.Inquiry, "INQUIRY", (c, _) => ValueTask.FromResult(Inquiry.Execute(unit, c)));
+        unit.Register(OperationCode.MaintenanceIn, "MAINTENANCE IN", (c, _) => ValueTask.FromResult(SupportedOperationCodes.Execute(unit, c)),
+            OperationCode.ReportSupportedOperationCodesServiceAction);
     }
 
     /// <summary>
