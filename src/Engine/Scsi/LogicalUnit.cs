@@ -26,7 +26,14 @@ public abstract class LogicalUnit
     {
         Identity = identity;
         PrimaryCommands.Register(this);
+        Reservations.Register(this);
     }
+
+    /// <summary>Pending unit attentions, per I_T nexus.</summary>
+    public UnitAttentions Attentions { get; } = new();
+
+    /// <summary>The SPC-2 reservation.</summary>
+    public Reservations Reservations { get; } = new();
 
     public LogicalUnitIdentity Identity { get; }
 
@@ -52,6 +59,11 @@ public abstract class LogicalUnit
         var length = OperationCode.LengthOf(command.OperationCode);
         if (length == 0 || command.Cdb.Length < length)
             return ScsiResult.Check(SenseReason.InvalidOperationCode);
+        if (command.OperationCode is not (OperationCode.Inquiry or OperationCode.ReportLuns or OperationCode.RequestSense)
+            && Attentions.Take(command.Nexus) is SenseReason attention)
+            return ScsiResult.Check(attention);
+        if (Reservations.Conflicts(command))
+            return new ScsiResult(ScsiStatus.ReservationConflict, SenseReason.None, 0);
         try
         {
             return await entry.Handler(command, cancellationToken).ConfigureAwait(false);

@@ -18,6 +18,7 @@ public sealed class DiskLogicalUnitTests : IAsyncLifetime
     {
         _store = FileBlockStore.Create(_path, BlockCount * 512L);
         _disk = new DiskLogicalUnit(Identity(), _store);
+        _disk.Attentions.Take(ScsiCommand.DefaultNexus); // consume the power-on unit attention
         return Task.CompletedTask;
     }
 
@@ -86,6 +87,7 @@ public sealed class DiskLogicalUnitTests : IAsyncLifetime
     {
         await using var ro = FileBlockStore.Open(_path, readOnly: true);
         var disk = new DiskLogicalUnit(Identity(), ro);
+        disk.Attentions.Take(ScsiCommand.DefaultNexus);
         var result = await disk.ExecuteAsync(new ScsiCommand(CdbBuilder.Write(10, 0, 1), new byte[512]), CancellationToken.None);
         SenseAssert.Check(result, SenseKey.DataProtect, 0x27, 0x00);
     }

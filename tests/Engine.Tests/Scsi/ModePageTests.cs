@@ -17,6 +17,7 @@ public sealed class ModePageTests : IAsyncLifetime
     {
         _store = FileBlockStore.Create(_path, 4096 * 512L);
         _disk = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), _store);
+        _disk.Attentions.Take(ScsiCommand.DefaultNexus); // consume the power-on unit attention
         return Task.CompletedTask;
     }
 

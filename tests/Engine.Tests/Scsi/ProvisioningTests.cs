@@ -18,6 +18,7 @@ public sealed class ProvisioningTests : IAsyncLifetime
     {
         _store = FileBlockStore.Create(_path, BlockCount * 512L);
         _disk = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), _store);
+        _disk.Attentions.Take(ScsiCommand.DefaultNexus); // consume the power-on unit attention
         return Task.CompletedTask;
     }
 

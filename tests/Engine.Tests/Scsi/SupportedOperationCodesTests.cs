@@ -18,6 +18,7 @@ public sealed class SupportedOperationCodesTests : IAsyncLifetime
     {
         _store = FileBlockStore.Create(_path, 1 << 20);
         _disk = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), _store);
+        _disk.Attentions.Take(ScsiCommand.DefaultNexus); // consume the power-on unit attention
         return Task.CompletedTask;
     }
 

@@ -103,7 +103,11 @@ internal static class ModePages
             if (page == CachingPage) wce = (list[offset + 2] & WceBit) != 0;
             offset += pageLength;
         }
-        unit.WriteCacheEnabled = wce;
+        if (wce != unit.WriteCacheEnabled)
+        {
+            unit.WriteCacheEnabled = wce;
+            unit.Attentions.Raise(SenseReason.ModeParametersChanged, except: c.Nexus);
+        }
         return ScsiResult.Good();
     }
 

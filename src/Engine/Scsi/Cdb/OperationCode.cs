@@ -9,6 +9,8 @@ public static class OperationCode
     public const byte Write6 = 0x0A;
     public const byte Inquiry = 0x12;
     public const byte ModeSelect6 = 0x15;
+    public const byte Reserve6 = 0x16;
+    public const byte Release6 = 0x17;
     public const byte ModeSense6 = 0x1A;
     public const byte ReadCapacity10 = 0x25;
     public const byte Read10 = 0x28;
@@ -16,6 +18,8 @@ public static class OperationCode
     public const byte SynchronizeCache10 = 0x35;
     public const byte WriteSame10 = 0x41;
     public const byte ModeSelect10 = 0x55;
+    public const byte Reserve10 = 0x56;
+    public const byte Release10 = 0x57;
     public const byte ModeSense10 = 0x5A;
     public const byte Unmap = 0x42;
     public const byte Read16 = 0x88;

@@ -13,22 +13,24 @@ internal static class PrimaryCommands
     public static void Register(LogicalUnit unit)
     {
         unit.Register(OperationCode.TestUnitReady, "TEST UNIT READY", (_, _) => ValueTask.FromResult(ScsiResult.Good()));
-        unit.Register(OperationCode.RequestSense, "REQUEST SENSE", (c, _) => ValueTask.FromResult(RequestSense(c)));
+        unit.Register(OperationCode.RequestSense, "REQUEST SENSE", (c, _) => ValueTask.FromResult(RequestSense(unit, c)));
         unit.Register(OperationCode.Inquiry, "INQUIRY", (c, _) => ValueTask.FromResult(Inquiry.Execute(unit, c)));
         unit.Register(OperationCode.MaintenanceIn, "MAINTENANCE IN", (c, _) => ValueTask.FromResult(SupportedOperationCodes.Execute(unit, c)),
             OperationCode.ReportSupportedOperationCodesServiceAction);
     }
 
     /// <summary>
-    /// REQUEST SENSE (SPC-5 6.39): sense is returned with each CHECK CONDITION (autosense), so
-    /// there is no pending sense to report: NO SENSE in fixed format. Descriptor format is refused.
+    /// REQUEST SENSE (SPC-5 6.39): sense is returned with each CHECK CONDITION (autosense), so the
+    /// only pending sense is a unit attention, which this reports and clears; otherwise NO SENSE.
+    /// Fixed format only: descriptor format is refused.
     /// </summary>
-    private static ScsiResult RequestSense(ScsiCommand c)
+    private static ScsiResult RequestSense(LogicalUnit unit, ScsiCommand c)
     {
         var cdb = c.Cdb.Span;
         if ((cdb[1] & DescriptorFormatBit) != 0) return ScsiResult.InvalidField(1, 0);
         Span<byte> sense = stackalloc byte[SenseWriter.FixedLength];
-        SenseWriter.WriteFixed(ScsiResult.Good(), sense);
+        var pending = unit.Attentions.Take(c.Nexus);
+        SenseWriter.WriteFixed(pending is SenseReason reason ? ScsiResult.Check(reason) : ScsiResult.Good(), sense);
         return LogicalUnit.Respond(c, sense, cdb[RequestSenseAllocationOffset]);
     }
 

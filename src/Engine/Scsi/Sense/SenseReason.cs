@@ -18,4 +18,12 @@ public enum SenseReason
     SpaceAllocationFailed,
     MiscompareDuringVerify,
     SavingParametersNotSupported,
+    // Unit attentions (SPC-5 5.14)
+    PowerOnReset,
+    ModeParametersChanged,
+    ReservationsPreempted,
+    ReservationsReleased,
+    RegistrationsPreempted,
+    CapacityDataChanged,
+    ReportedLunsDataChanged,
 }

@@ -1,0 +1,74 @@
+using VScsi.Engine.Scsi.Cdb;
+
+namespace VScsi.Engine.Scsi.Primary;
+
+/// <summary>
+/// SPC-2 RESERVE and RELEASE 6/10 (SPC-2 7.21-7.24): one nexus may hold the logical unit; while it
+/// does, other nexuses get RESERVATION CONFLICT for every command except the few that
+/// <see cref="Allowed"/> lists. A RELEASE from another nexus succeeds without effect.
+/// </summary>
+public sealed class Reservations
+{
+    private const byte ThirdPartyBit = 0x10;    // RESERVE/RELEASE(10) byte 1 bit 4
+    private const byte LongIdBit = 0x02;        // RESERVE/RELEASE(10) byte 1 bit 1
+    private readonly object _gate = new();
+    private string? _holder;
+
+    public string? Holder
+    {
+        get { lock (_gate) return _holder; }
+    }
+
+    /// <summary>Commands a nexus may send while another holds the reservation (SPC-2 table 31).</summary>
+    public static bool Allowed(byte opcode) => opcode is OperationCode.Inquiry or OperationCode.ReportLuns or OperationCode.RequestSense
+        or OperationCode.Release6 or OperationCode.Release10 or OperationCode.MaintenanceIn;
+
+    /// <summary>Whether <paramref name="command"/> conflicts with a reservation held by another nexus.</summary>
+    public bool Conflicts(ScsiCommand command)
+    {
+        lock (_gate) return _holder is not null && _holder != command.Nexus && !Allowed(command.OperationCode);
+    }
+
+    public static void Register(LogicalUnit unit)
+    {
+        foreach (var (opcode, name) in new[] { (OperationCode.Reserve6, "RESERVE(6)"), (OperationCode.Reserve10, "RESERVE(10)") })
+            unit.Register(opcode, name, (c, _) => ValueTask.FromResult(unit.Reservations.Reserve(c)));
+        foreach (var (opcode, name) in new[] { (OperationCode.Release6, "RELEASE(6)"), (OperationCode.Release10, "RELEASE(10)") })
+            unit.Register(opcode, name, (c, _) => ValueTask.FromResult(unit.Reservations.Release(c)));
+    }
+
+    private ScsiResult Reserve(ScsiCommand c)
+    {
+        if (c.Cdb.Length >= 10 && c.OperationCode == OperationCode.Reserve10)
+        {
+            if ((c.Cdb.Span[1] & ThirdPartyBit) != 0) return ScsiResult.InvalidField(1, 4);
+            if ((c.Cdb.Span[1] & LongIdBit) != 0) return ScsiResult.InvalidField(1, 1);
+        }
+        lock (_gate)
+        {
+            if (_holder is not null && _holder != c.Nexus) return new ScsiResult(ScsiStatus.ReservationConflict, Sense.SenseReason.None, 0);
+            _holder = c.Nexus;
+        }
+        return ScsiResult.Good();
+    }
+
+    private ScsiResult Release(ScsiCommand c)
+    {
+        if (c.Cdb.Length >= 10 && c.OperationCode == OperationCode.Release10 && (c.Cdb.Span[1] & (ThirdPartyBit | LongIdBit)) != 0)
+            return ScsiResult.InvalidField(1, (c.Cdb.Span[1] & ThirdPartyBit) != 0 ? 4 : 1);
+        lock (_gate)
+        {
+            if (_holder == c.Nexus) _holder = null;
+        }
+        return ScsiResult.Good();
+    }
+
+    /// <summary>Drops a reservation held by a nexus that went away (logical unit reset, session end).</summary>
+    public void Clear(string? nexus = null)
+    {
+        lock (_gate)
+        {
+            if (nexus is null || _holder == nexus) _holder = null;
+        }
+    }
+}
