@@ -22,12 +22,20 @@ public abstract class LogicalUnit
 {
     private readonly Dictionary<byte, OpcodeEntry> _table = [];
 
-    protected LogicalUnit(LogicalUnitIdentity identity)
+    protected LogicalUnit(LogicalUnitIdentity identity, IPersistentReservationStore? reservations = null)
     {
         Identity = identity;
+        PersistentReservations = new PersistentReservations(reservations ?? new MemoryPersistentReservationStore());
         PrimaryCommands.Register(this);
         Reservations.Register(this);
+        PersistentReservations.Register(this);
     }
+
+    /// <summary>Persistent reservations (SPC-5 5.14), saved through the store given at construction.</summary>
+    public PersistentReservations PersistentReservations { get; }
+
+    /// <summary>Commands that change the medium or its settings: what a write-exclusive reservation refuses.</summary>
+    protected virtual bool Writes(byte opcode) => false;
 
     /// <summary>Pending unit attentions, per I_T nexus.</summary>
     public UnitAttentions Attentions { get; } = new();
@@ -62,7 +70,7 @@ public abstract class LogicalUnit
         if (command.OperationCode is not (OperationCode.Inquiry or OperationCode.ReportLuns or OperationCode.RequestSense)
             && Attentions.Take(command.Nexus) is SenseReason attention)
             return ScsiResult.Check(attention);
-        if (Reservations.Conflicts(command))
+        if (Reservations.Conflicts(command) || PersistentReservations.Conflicts(command, Writes(command.OperationCode)) && !AlwaysAllowed(command.OperationCode))
             return new ScsiResult(ScsiStatus.ReservationConflict, SenseReason.None, 0);
         try
         {
@@ -93,6 +101,11 @@ public abstract class LogicalUnit
         response[..length].CopyTo(command.DataIn.Span);
         return ScsiResult.Good(length);
     }
+
+    /// <summary>Commands every nexus may send whatever the persistent reservation (SPC-5 table 69).</summary>
+    private static bool AlwaysAllowed(byte opcode) => opcode is OperationCode.Inquiry or OperationCode.ReportLuns or OperationCode.RequestSense
+        or OperationCode.TestUnitReady or OperationCode.PersistentReserveIn or OperationCode.PersistentReserveOut or OperationCode.MaintenanceIn
+        or OperationCode.ReadCapacity10 or OperationCode.ServiceActionIn16;
 
     private static bool IsWrite(byte opcode) => opcode is OperationCode.Write6 or OperationCode.Write10 or OperationCode.Write12 or OperationCode.Write16;
 

@@ -1,3 +1,5 @@
+using VScsi.Engine.Scsi.Cdb;
+using VScsi.Engine.Scsi.Primary;
 using VScsi.Engine.Storage;
 
 namespace VScsi.Engine.Scsi.Block;
@@ -5,7 +7,7 @@ namespace VScsi.Engine.Scsi.Block;
 /// <summary>A direct-access block device (SBC-4) over a block store: the disk a virtual target device vtscsiN presents.</summary>
 public sealed class DiskLogicalUnit : LogicalUnit
 {
-    public DiskLogicalUnit(LogicalUnitIdentity identity, IBlockStore store) : base(identity)
+    public DiskLogicalUnit(LogicalUnitIdentity identity, IBlockStore store, IPersistentReservationStore? reservations = null) : base(identity, reservations)
     {
         Store = store;
         ReadWrite.Register(this);
@@ -27,4 +29,8 @@ public sealed class DiskLogicalUnit : LogicalUnit
     public bool WriteCacheEnabled { get; set; } = true;
 
     public override byte DeviceType => 0x00;
+
+    protected override bool Writes(byte opcode) => opcode is OperationCode.Write6 or OperationCode.Write10 or OperationCode.Write12
+        or OperationCode.Write16 or OperationCode.WriteSame10 or OperationCode.WriteSame16 or OperationCode.Unmap
+        or OperationCode.ModeSelect6 or OperationCode.ModeSelect10 or OperationCode.SynchronizeCache10 or OperationCode.SynchronizeCache16;
 }

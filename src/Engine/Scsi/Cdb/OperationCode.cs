@@ -21,6 +21,8 @@ public static class OperationCode
     public const byte Reserve10 = 0x56;
     public const byte Release10 = 0x57;
     public const byte ModeSense10 = 0x5A;
+    public const byte PersistentReserveIn = 0x5E;
+    public const byte PersistentReserveOut = 0x5F;
     public const byte Unmap = 0x42;
     public const byte Read16 = 0x88;
     public const byte Write16 = 0x8A;

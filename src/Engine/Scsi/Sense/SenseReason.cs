@@ -18,6 +18,7 @@ public enum SenseReason
     SpaceAllocationFailed,
     MiscompareDuringVerify,
     SavingParametersNotSupported,
+    InvalidReleaseOfPersistentReservation,
     // Unit attentions (SPC-5 5.14)
     PowerOnReset,
     ModeParametersChanged,
