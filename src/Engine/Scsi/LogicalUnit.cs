@@ -86,7 +86,7 @@ public abstract class LogicalUnit
         }
         catch (IOException)
         {
-            return ScsiResult.Check(IsWrite(command.OperationCode) ? SenseReason.WriteError : SenseReason.UnrecoverableReadError);
+            return ScsiResult.Check(Writes(command.OperationCode) ? SenseReason.WriteError : SenseReason.UnrecoverableReadError);
         }
         catch (Exception)
         {
@@ -106,8 +106,6 @@ public abstract class LogicalUnit
     private static bool AlwaysAllowed(byte opcode) => opcode is OperationCode.Inquiry or OperationCode.ReportLuns or OperationCode.RequestSense
         or OperationCode.TestUnitReady or OperationCode.PersistentReserveIn or OperationCode.PersistentReserveOut or OperationCode.MaintenanceIn
         or OperationCode.ReadCapacity10 or OperationCode.ServiceActionIn16;
-
-    private static bool IsWrite(byte opcode) => opcode is OperationCode.Write6 or OperationCode.Write10 or OperationCode.Write12 or OperationCode.Write16;
 
     // ENOSPC on Unix (28), ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.
     private static bool IsOutOfSpace(IOException e) => (e.HResult & 0xFFFF) is 28 or 0x70 or 0x27;

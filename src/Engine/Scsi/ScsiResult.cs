@@ -7,7 +7,7 @@ namespace VScsi.Engine.Scsi;
 /// in one place, <see cref="SenseTable"/>) with the optional sense-key-specific field pointer
 /// into the CDB (SPC-5 4.4.2.4.2). <see cref="DataLength"/> is the data-in actually produced.
 /// </summary>
-public readonly record struct ScsiResult(ScsiStatus Status, SenseReason Reason, int DataLength, int? FieldPointer = null, int? BitPointer = null, bool FieldInCdb = true)
+public readonly record struct ScsiResult(ScsiStatus Status, SenseReason Reason, int DataLength, int? FieldPointer = null, int? BitPointer = null, bool FieldInCdb = true, ulong? Information = null)
 {
     public static ScsiResult Good(int dataLength = 0) => new(ScsiStatus.Good, SenseReason.None, dataLength);
 
@@ -20,6 +20,9 @@ public readonly record struct ScsiResult(ScsiStatus Status, SenseReason Reason, 
     /// <summary>ILLEGAL REQUEST, INVALID FIELD IN PARAMETER LIST, pointing at the offending parameter byte.</summary>
     public static ScsiResult InvalidParameter(int bytePointer) =>
         new(ScsiStatus.CheckCondition, SenseReason.InvalidFieldInParameterList, 0, bytePointer, null, FieldInCdb: false);
+
+    /// <summary>MISCOMPARE DURING VERIFY OPERATION, with the offset of the first differing byte in INFORMATION.</summary>
+    public static ScsiResult Miscompare(ulong offset) => new(ScsiStatus.CheckCondition, SenseReason.MiscompareDuringVerify, 0, Information: offset);
 
     public bool IsGood => Status == ScsiStatus.Good;
 }

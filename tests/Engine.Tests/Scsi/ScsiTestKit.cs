@@ -179,7 +179,7 @@ public static class SenseAssert
         Assert.Equal(ScsiStatus.CheckCondition, result.Status);
         var sense = new byte[SenseWriter.FixedLength];
         SenseWriter.WriteFixed(result, sense);
-        Assert.Equal(0x70, sense[0]);
+        Assert.Equal(0x70, sense[0] & 0x7F);
         Assert.Equal(((SenseKey)sense[2], sense[12], sense[13]), (key, asc, ascq));
         if (fieldPointer is int field)
         {

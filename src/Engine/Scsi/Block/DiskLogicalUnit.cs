@@ -14,6 +14,7 @@ public sealed class DiskLogicalUnit : LogicalUnit
         Capacity.Register(this);
         Provisioning.Register(this);
         ModePages.Register(this);
+        Verify.Register(this);
         ExtraVpdPages = new Dictionary<byte, Func<byte[]>>
         {
             [0xB0] = () => Provisioning.BlockLimits(this),
@@ -25,6 +26,12 @@ public sealed class DiskLogicalUnit : LogicalUnit
 
     public IBlockStore Store { get; }
 
+    /// <summary>Overlapping commands are serialized on their block ranges.</summary>
+    public RangeLock Ranges { get; } = new();
+
+    /// <summary>START STOP UNIT state: a stopped disk answers media access with NOT READY.</summary>
+    public bool Started { get; set; } = true;
+
     /// <summary>The Caching mode page's WCE bit; when off, every write is forced to the medium.</summary>
     public bool WriteCacheEnabled { get; set; } = true;
 
@@ -32,5 +39,6 @@ public sealed class DiskLogicalUnit : LogicalUnit
 
     protected override bool Writes(byte opcode) => opcode is OperationCode.Write6 or OperationCode.Write10 or OperationCode.Write12
         or OperationCode.Write16 or OperationCode.WriteSame10 or OperationCode.WriteSame16 or OperationCode.Unmap
-        or OperationCode.ModeSelect6 or OperationCode.ModeSelect10 or OperationCode.SynchronizeCache10 or OperationCode.SynchronizeCache16;
+        or OperationCode.ModeSelect6 or OperationCode.ModeSelect10 or OperationCode.SynchronizeCache10 or OperationCode.SynchronizeCache16
+        or OperationCode.CompareAndWrite or OperationCode.WriteAndVerify10 or OperationCode.WriteAndVerify12 or OperationCode.WriteAndVerify16;
 }

@@ -54,7 +54,10 @@ internal static class Provisioning
             ranges[i] = range;
         }
         foreach (var (lba, blocks) in ranges)
-            await unit.Store.UnmapAsync(lba, blocks, ct).ConfigureAwait(false);
+        {
+            using (await unit.Ranges.AcquireAsync(lba, blocks, exclusive: true, ct).ConfigureAwait(false))
+                await unit.Store.UnmapAsync(lba, blocks, ct).ConfigureAwait(false);
+        }
         return ScsiResult.Good();
     }
 
@@ -74,7 +77,9 @@ internal static class Provisioning
         if (!noDataOut && c.DataOut.Length != blockSize) return ScsiResult.Check(SenseReason.ParameterListLengthError);
 
         var block = noDataOut ? new byte[blockSize] : c.DataOut[..blockSize].ToArray();
-        if ((cdb[1] & UnmapBit) != 0 && unit.Store.IsThin && !block.AsSpan().ContainsAnyExcept((byte)0))
+        var unmap = (cdb[1] & UnmapBit) != 0;
+        using var held = await unit.Ranges.AcquireAsync(range.Lba, range.Blocks, exclusive: true, ct).ConfigureAwait(false);
+        if (unmap && unit.Store.IsThin && !block.AsSpan().ContainsAnyExcept((byte)0))
         {
             await unit.Store.UnmapAsync(range.Lba, range.Blocks, ct).ConfigureAwait(false);
             return ScsiResult.Good();
@@ -123,6 +128,7 @@ internal static class Provisioning
     {
         var p = new byte[0x3C];
         p[0] = 0x01; // WSNZ: a WRITE SAME of zero blocks is refused
+        p[1] = Verify.MaxCompareAndWriteBlocks;
         BinaryPrimitives.WriteUInt32BigEndian(p.AsSpan(4), MaxTransferBlocks);
         BinaryPrimitives.WriteUInt32BigEndian(p.AsSpan(8), 128); // optimal transfer length
         if (unit.Store.IsThin)

@@ -20,9 +20,15 @@ internal static class ReadWrite
         unit.Register(OperationCode.SynchronizeCache16, "SYNCHRONIZE CACHE(16)", (c, ct) => SynchronizeAsync(unit, c, ct));
     }
 
-    private static bool TryRange(DiskLogicalUnit unit, ScsiCommand c, out BlockCdb cdb, out ScsiResult refusal)
+    internal static bool TryRange(DiskLogicalUnit unit, ScsiCommand c, out BlockCdb cdb, out ScsiResult refusal)
     {
         refusal = default;
+        if (!unit.Started)
+        {
+            cdb = default;
+            refusal = ScsiResult.Check(SenseReason.NotReadyInitializingCommandRequired);
+            return false;
+        }
         if (!BlockCdb.TryParse(c.Cdb.Span, out cdb))
         {
             refusal = ScsiResult.Check(SenseReason.InvalidOperationCode);
@@ -42,7 +48,8 @@ internal static class ReadWrite
         var bytes = (long)cdb.Blocks * unit.Store.BlockSize;
         if (bytes > c.DataIn.Length)
             return ScsiResult.InvalidField(cdb.LengthOffset); // more than the initiator can receive
-        await unit.Store.ReadAsync(cdb.Lba, c.DataIn[..(int)bytes], ct).ConfigureAwait(false);
+        using (await unit.Ranges.AcquireAsync(cdb.Lba, cdb.Blocks, exclusive: false, ct).ConfigureAwait(false))
+            await unit.Store.ReadAsync(cdb.Lba, c.DataIn[..(int)bytes], ct).ConfigureAwait(false);
         return ScsiResult.Good((int)bytes);
     }
 
@@ -54,7 +61,10 @@ internal static class ReadWrite
         if (bytes != c.DataOut.Length)
             return ScsiResult.InvalidField(cdb.LengthOffset); // the data-out does not match the transfer length
         if (bytes > 0)
-            await unit.Store.WriteAsync(cdb.Lba, c.DataOut, cdb.Fua || !unit.WriteCacheEnabled, ct).ConfigureAwait(false);
+        {
+            using (await unit.Ranges.AcquireAsync(cdb.Lba, cdb.Blocks, exclusive: true, ct).ConfigureAwait(false))
+                await unit.Store.WriteAsync(cdb.Lba, c.DataOut, cdb.Fua || !unit.WriteCacheEnabled, ct).ConfigureAwait(false);
+        }
         return ScsiResult.Good();
     }
 

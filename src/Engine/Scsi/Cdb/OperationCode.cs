@@ -12,9 +12,13 @@ public static class OperationCode
     public const byte Reserve6 = 0x16;
     public const byte Release6 = 0x17;
     public const byte ModeSense6 = 0x1A;
+    public const byte StartStopUnit = 0x1B;
     public const byte ReadCapacity10 = 0x25;
     public const byte Read10 = 0x28;
     public const byte Write10 = 0x2A;
+    public const byte WriteAndVerify10 = 0x2E;
+    public const byte Verify10 = 0x2F;
+    public const byte PreFetch10 = 0x34;
     public const byte SynchronizeCache10 = 0x35;
     public const byte WriteSame10 = 0x41;
     public const byte ModeSelect10 = 0x55;
@@ -25,7 +29,11 @@ public static class OperationCode
     public const byte PersistentReserveOut = 0x5F;
     public const byte Unmap = 0x42;
     public const byte Read16 = 0x88;
+    public const byte CompareAndWrite = 0x89;
     public const byte Write16 = 0x8A;
+    public const byte WriteAndVerify16 = 0x8E;
+    public const byte Verify16 = 0x8F;
+    public const byte PreFetch16 = 0x90;
     public const byte SynchronizeCache16 = 0x91;
     public const byte WriteSame16 = 0x93;
     public const byte ServiceActionIn16 = 0x9E;
@@ -33,6 +41,7 @@ public static class OperationCode
     public const byte MaintenanceIn = 0xA3;
     public const byte Read12 = 0xA8;
     public const byte Write12 = 0xAA;
+    public const byte WriteAndVerify12 = 0xAE;
 
     /// <summary>SERVICE ACTION IN(16) service action for READ CAPACITY(16) (SBC-4 5.20).</summary>
     public const byte ReadCapacity16ServiceAction = 0x10;

@@ -19,6 +19,7 @@ public enum SenseReason
     MiscompareDuringVerify,
     SavingParametersNotSupported,
     InvalidReleaseOfPersistentReservation,
+    NotReadyInitializingCommandRequired,
     // Unit attentions (SPC-5 5.14)
     PowerOnReset,
     ModeParametersChanged,

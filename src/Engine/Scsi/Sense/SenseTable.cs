@@ -24,6 +24,7 @@ public static class SenseTable
         SenseReason.MiscompareDuringVerify => new(SenseKey.Miscompare, 0x1D, 0x00),
         SenseReason.SavingParametersNotSupported => new(SenseKey.IllegalRequest, 0x39, 0x00),
         SenseReason.InvalidReleaseOfPersistentReservation => new(SenseKey.IllegalRequest, 0x26, 0x04),
+        SenseReason.NotReadyInitializingCommandRequired => new(SenseKey.NotReady, 0x04, 0x02),
         SenseReason.PowerOnReset => new(SenseKey.UnitAttention, 0x29, 0x00),
         SenseReason.ModeParametersChanged => new(SenseKey.UnitAttention, 0x2A, 0x01),
         SenseReason.ReservationsPreempted => new(SenseKey.UnitAttention, 0x2A, 0x03),

@@ -7,6 +7,8 @@ public static class SenseWriter
 {
     public const int FixedLength = 18;
     private const byte CurrentErrorFixed = 0x70;      // response code: current error, fixed format
+    private const byte Valid = 0x80;                   // byte 0: the INFORMATION field is valid
+    private const int InformationOffset = 3;          // bytes 3-6
     private const int SenseKeyOffset = 2;
     private const int AdditionalLengthOffset = 7;
     private const int AscOffset = 12;
@@ -27,6 +29,11 @@ public static class SenseWriter
         sense[AdditionalLengthOffset] = FixedLength - 8;
         sense[AscOffset] = code.Asc;
         sense[AscqOffset] = code.Ascq;
+        if (result.Information is ulong information)
+        {
+            sense[0] |= Valid;
+            BinaryPrimitives.WriteUInt32BigEndian(sense[InformationOffset..], (uint)information);
+        }
         if (result.FieldPointer is int field)
         {
             var flags = (byte)(Sksv | (result.FieldInCdb ? CommandData : 0));
