@@ -16,20 +16,52 @@ public sealed class ScsiTarget
     private const int ReportLunsAllocationOffset = 6;   // bytes 6-9
     private const byte NotConnectedNoDevice = 0x7F;     // peripheral qualifier 011b, type 1Fh
 
-    private readonly ConcurrentDictionary<ulong, LogicalUnit> _units = new();
+    private readonly ConcurrentDictionary<ulong, TaskSet> _units = new();
 
     public IReadOnlyCollection<ulong> Luns => _units.Keys.Order().ToList();
 
-    public bool TryAdd(ulong lun, LogicalUnit unit) => _units.TryAdd(lun, unit);
+    public LogicalUnit? this[ulong lun] => _units.TryGetValue(lun, out var set) ? set.Unit : null;
 
-    public bool TryRemove(ulong lun) => _units.TryRemove(lun, out _);
+    /// <summary>Adds a logical unit live: nexuses already talking to this target learn it from REPORTED LUNS DATA HAS CHANGED.</summary>
+    public bool TryAdd(ulong lun, LogicalUnit unit)
+    {
+        if (!_units.TryAdd(lun, new TaskSet(unit))) return false;
+        RaiseOnAll(SenseReason.ReportedLunsDataChanged, except: unit);
+        return true;
+    }
 
-    public ValueTask<ScsiResult> ExecuteAsync(ulong lun, ScsiCommand command, CancellationToken cancellationToken)
+    /// <summary>Removes a logical unit live: its tasks are aborted and the others raise REPORTED LUNS DATA HAS CHANGED.</summary>
+    public bool TryRemove(ulong lun)
+    {
+        if (!_units.TryRemove(lun, out var set)) return false;
+        set.Reset();
+        RaiseOnAll(SenseReason.ReportedLunsDataChanged);
+        return true;
+    }
+
+    private void RaiseOnAll(SenseReason reason, LogicalUnit? except = null)
+    {
+        foreach (var set in _units.Values.Where(s => s.Unit != except)) set.Unit.Attentions.Raise(reason);
+    }
+
+    /// <summary>Task management (SAM-5 7): ABORT TASK, ABORT TASK SET, CLEAR TASK SET, LOGICAL UNIT RESET.</summary>
+    public TaskSet? TaskSetOf(ulong lun) => _units.TryGetValue(lun, out var set) ? set : null;
+
+    /// <summary>TARGET RESET (SAM-5 7.8, as I_T NEXUS RESET of every nexus): every logical unit is reset.</summary>
+    public void Reset()
+    {
+        foreach (var set in _units.Values) set.Reset();
+    }
+
+    public ValueTask<ScsiResult> ExecuteAsync(ulong lun, ScsiCommand command, CancellationToken cancellationToken) =>
+        ExecuteAsync(lun, command, TaskAttribute.Simple, 0, TaskSet.DefaultQueueDepth, cancellationToken);
+
+    public ValueTask<ScsiResult> ExecuteAsync(ulong lun, ScsiCommand command, TaskAttribute attribute, ulong tag, int queueDepth, CancellationToken cancellationToken)
     {
         if (command.OperationCode == OperationCode.ReportLuns && command.Cdb.Length >= 12)
             return ValueTask.FromResult(ReportLuns(command));
-        if (_units.TryGetValue(lun, out var unit))
-            return unit.ExecuteAsync(command, cancellationToken);
+        if (_units.TryGetValue(lun, out var set))
+            return set.ExecuteAsync(command, attribute, tag, queueDepth, cancellationToken);
         if (command.OperationCode == OperationCode.Inquiry && command.Cdb.Length >= 6 && (command.Cdb.Span[1] & 0x01) == 0)
         {
             Span<byte> d = stackalloc byte[36];

@@ -22,6 +22,8 @@ public enum SenseReason
     NotReadyInitializingCommandRequired,
     // Unit attentions (SPC-5 5.14)
     PowerOnReset,
+    LogicalUnitReset,
+    CommandsClearedByAnotherInitiator,
     ModeParametersChanged,
     ReservationsPreempted,
     ReservationsReleased,

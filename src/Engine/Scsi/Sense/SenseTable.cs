@@ -26,6 +26,8 @@ public static class SenseTable
         SenseReason.InvalidReleaseOfPersistentReservation => new(SenseKey.IllegalRequest, 0x26, 0x04),
         SenseReason.NotReadyInitializingCommandRequired => new(SenseKey.NotReady, 0x04, 0x02),
         SenseReason.PowerOnReset => new(SenseKey.UnitAttention, 0x29, 0x00),
+        SenseReason.LogicalUnitReset => new(SenseKey.UnitAttention, 0x29, 0x03),
+        SenseReason.CommandsClearedByAnotherInitiator => new(SenseKey.UnitAttention, 0x2F, 0x00),
         SenseReason.ModeParametersChanged => new(SenseKey.UnitAttention, 0x2A, 0x01),
         SenseReason.ReservationsPreempted => new(SenseKey.UnitAttention, 0x2A, 0x03),
         SenseReason.ReservationsReleased => new(SenseKey.UnitAttention, 0x2A, 0x04),

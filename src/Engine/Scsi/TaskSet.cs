@@ -1,0 +1,100 @@
+using VScsi.Engine.Scsi.Sense;
+
+namespace VScsi.Engine.Scsi;
+
+/// <summary>Task attributes (SAM-5 8.6): how a command is ordered against the others in the task set.</summary>
+public enum TaskAttribute { Simple, Ordered, HeadOfQueue }
+
+/// <summary>
+/// The task set of one logical unit (SAM-5 8): SIMPLE tasks run concurrently but after any earlier
+/// ORDERED task, an ORDERED task waits for every earlier task and holds back later ones, HEAD OF
+/// QUEUE runs at once. Each nexus may have at most its queue depth of tasks outstanding, beyond
+/// which it gets TASK SET FULL. Task management aborts tasks by tag, by nexus, or all of them.
+/// </summary>
+public sealed class TaskSet(LogicalUnit unit)
+{
+    public const int DefaultQueueDepth = 16;
+    public const int MaxQueueDepth = 256;
+
+    private readonly List<Entry> _tasks = [];
+    private readonly object _gate = new();
+
+    private sealed record Entry(string Nexus, ulong Tag, TaskAttribute Attribute, CancellationTokenSource Abort, TaskCompletionSource Done);
+
+    public LogicalUnit Unit { get; } = unit;
+
+    /// <summary>Runs a command in the task set; TASK SET FULL past <paramref name="queueDepth"/>, TASK ABORTED when aborted.</summary>
+    public async ValueTask<ScsiResult> ExecuteAsync(ScsiCommand command, TaskAttribute attribute, ulong tag, int queueDepth, CancellationToken cancellationToken)
+    {
+        Entry entry;
+        Task[] before;
+        lock (_gate)
+        {
+            if (_tasks.Count(t => t.Nexus == command.Nexus) >= Math.Clamp(queueDepth, 1, MaxQueueDepth))
+                return new ScsiResult(ScsiStatus.TaskSetFull, SenseReason.None, 0);
+            before = attribute switch
+            {
+                TaskAttribute.HeadOfQueue => [],
+                TaskAttribute.Ordered => _tasks.Select(t => t.Done.Task).ToArray(),
+                _ => _tasks.Where(t => t.Attribute == TaskAttribute.Ordered).Select(t => t.Done.Task).ToArray(),
+            };
+            entry = new Entry(command.Nexus, tag, attribute, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (attribute == TaskAttribute.HeadOfQueue) _tasks.Insert(0, entry);
+            else _tasks.Add(entry);
+        }
+        try
+        {
+            await Task.WhenAll(before).WaitAsync(entry.Abort.Token).ConfigureAwait(false);
+            return await Unit.ExecuteAsync(command, entry.Abort.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ScsiResult(ScsiStatus.TaskAborted, SenseReason.None, 0);
+        }
+        finally
+        {
+            lock (_gate) _tasks.Remove(entry);
+            entry.Done.TrySetResult();
+            entry.Abort.Dispose();
+        }
+    }
+
+    /// <summary>ABORT TASK: the task with <paramref name="tag"/> from <paramref name="nexus"/>; false when there is none.</summary>
+    public bool AbortTask(string nexus, ulong tag) => Abort(t => t.Nexus == nexus && t.Tag == tag) > 0;
+
+    /// <summary>ABORT TASK SET: every task of <paramref name="nexus"/>.</summary>
+    public int AbortTaskSet(string nexus) => Abort(t => t.Nexus == nexus);
+
+    /// <summary>CLEAR TASK SET: every task; the other nexuses learn it from a unit attention.</summary>
+    public int ClearTaskSet(string nexus)
+    {
+        var count = Abort(_ => true);
+        Unit.Attentions.Raise(SenseReason.CommandsClearedByAnotherInitiator, except: nexus);
+        return count;
+    }
+
+    /// <summary>LOGICAL UNIT RESET: every task aborted, the SPC-2 reservation dropped, a reset unit attention for every nexus.</summary>
+    public void Reset()
+    {
+        Abort(_ => true);
+        Unit.Reservations.Clear();
+        Unit.Attentions.Raise(SenseReason.LogicalUnitReset);
+    }
+
+    public int Outstanding(string nexus)
+    {
+        lock (_gate) return _tasks.Count(t => t.Nexus == nexus);
+    }
+
+    private int Abort(Func<Entry, bool> which)
+    {
+        List<Entry> victims;
+        lock (_gate) victims = _tasks.Where(which).ToList();
+        foreach (var v in victims)
+        {
+            try { v.Abort.Cancel(); }
+            catch (ObjectDisposedException) { } // it completed meanwhile
+        }
+        return victims.Count;
+    }
+}
