@@ -12,19 +12,29 @@ public sealed class FileBlockStore : IBlockStore
     public const int DefaultBlockSize = 512;
 
     private readonly SafeFileHandle _handle;
+    private long _blockCount;
 
     private FileBlockStore(SafeFileHandle handle, int blockSize, ulong blockCount, bool readOnly, string path)
     {
         _handle = handle;
         BlockSize = blockSize;
-        BlockCount = blockCount;
+        _blockCount = (long)blockCount;
         IsReadOnly = readOnly;
         Path = path;
     }
 
     public string Path { get; }
     public int BlockSize { get; }
-    public ulong BlockCount { get; }
+    public ulong BlockCount => (ulong)Interlocked.Read(ref _blockCount);
+
+    public void Grow(ulong blockCount)
+    {
+        if (IsReadOnly) throw new UnauthorizedAccessException($"{Path} is open read-only.");
+        if (blockCount < BlockCount)
+            throw new ArgumentOutOfRangeException(nameof(blockCount), blockCount, $"A disk only grows; it has {BlockCount} blocks.");
+        RandomAccess.SetLength(_handle, checked((long)blockCount * BlockSize));
+        Interlocked.Exchange(ref _blockCount, (long)blockCount);
+    }
     public bool IsReadOnly { get; }
 
     /// <summary>Creates a new image of <paramref name="sizeBytes"/> (sparse unless <paramref name="preallocate"/>); refuses to overwrite.</summary>

@@ -5,6 +5,9 @@ public interface IBlockStore : IAsyncDisposable
 {
     int BlockSize { get; }
     ulong BlockCount { get; }
+
+    /// <summary>Grows the store to <paramref name="blockCount"/> blocks (never shrinks: data would be lost).</summary>
+    void Grow(ulong blockCount);
     bool IsReadOnly { get; }
     ValueTask ReadAsync(ulong lba, Memory<byte> destination, CancellationToken cancellationToken);
     ValueTask WriteAsync(ulong lba, ReadOnlyMemory<byte> source, bool forceUnitAccess, CancellationToken cancellationToken);

@@ -92,3 +92,38 @@ public sealed class NexusTests : IAsyncLifetime
         SenseAssert.Good(await Run(A, [0x56, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
     }
 }
+
+/// <summary>Growing a disk live.</summary>
+public sealed class GrowTests : IAsyncLifetime
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"vscsi-grow-{Guid.NewGuid():N}.img");
+    private FileBlockStore _store = null!;
+
+    public Task InitializeAsync()
+    {
+        _store = FileBlockStore.Create(_path, 1024 * 512);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        File.Delete(_path);
+    }
+
+    [Fact]
+    public async Task Grow_RaisesCapacityChangedAndNewBlocksAreUsable()
+    {
+        var disk = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), _store);
+        ValueTask<ScsiResult> Run(byte[] cdb, byte[]? dataOut = null, byte[]? dataIn = null) =>
+            disk.ExecuteAsync(new ScsiCommand(cdb, dataOut ?? default(ReadOnlyMemory<byte>), dataIn ?? new byte[512], "lpar2/vscsi0"), CancellationToken.None);
+        await Run(new byte[6]);
+        disk.Grow(2048);
+        SenseAssert.Check(await Run(CdbBuilder.Read(10, 1500, 1)), SenseKey.UnitAttention, 0x2A, 0x09);
+        SenseAssert.Good(await Run(CdbBuilder.Write(10, 1500, 1), new byte[512]));
+        var cap = new byte[8];
+        SenseAssert.Good(await Run(CdbBuilder.ReadCapacity10(), dataIn: cap), 8);
+        Assert.Equal(2047u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(cap));
+        Assert.Throws<ArgumentOutOfRangeException>(() => disk.Grow(100));
+    }
+}

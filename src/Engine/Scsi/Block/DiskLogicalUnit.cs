@@ -1,5 +1,6 @@
 using VScsi.Engine.Scsi.Cdb;
 using VScsi.Engine.Scsi.Primary;
+using VScsi.Engine.Scsi.Sense;
 using VScsi.Engine.Storage;
 
 namespace VScsi.Engine.Scsi.Block;
@@ -36,6 +37,13 @@ public sealed class DiskLogicalUnit : LogicalUnit
     public bool WriteCacheEnabled { get; set; } = true;
 
     public override byte DeviceType => 0x00;
+
+    /// <summary>Grows the disk live; every nexus is told CAPACITY DATA HAS CHANGED (SBC-4 4.12).</summary>
+    public void Grow(ulong blockCount)
+    {
+        Store.Grow(blockCount);
+        Attentions.Raise(SenseReason.CapacityDataChanged);
+    }
 
     protected override bool Writes(byte opcode) => opcode is OperationCode.Write6 or OperationCode.Write10 or OperationCode.Write12
         or OperationCode.Write16 or OperationCode.WriteSame10 or OperationCode.WriteSame16 or OperationCode.Unmap
