@@ -92,9 +92,30 @@ public sealed class ScsiTarget
     }
 }
 
-/// <summary>Single-level LUN encoding (SAM-5 4.7): peripheral addressing below 256, flat space up to 16383.</summary>
+/// <summary>
+/// LUN encodings. On the wire: single level (SAM-5 4.7), peripheral addressing below 256, flat
+/// space up to 16383. As VIOS shows them (lsmap): each virtual target device is target id N+1,
+/// LUN 0, in logical unit addressing (method 10b), so LUN 0 is 0x8100000000000000, LUN 1 is
+/// 0x8200000000000000. The rule is fixed: VIOS LUN 0x8N00... is plain LUN N-1.
+/// </summary>
 public static class LunFormat
 {
+    private const ulong LogicalUnitAddressing = 0x8000;
+
+    public static ulong ToVios(ulong lun) => lun < 63 ? (LogicalUnitAddressing | ((lun + 1) << 8)) << 48
+        : throw new ArgumentOutOfRangeException(nameof(lun), lun, "VIOS addressing holds target ids 1..63.");
+
+    public static ulong FromVios(ulong vios) => ((vios >> 56) & 0x3F) - 1;
+
+    public static string ViosText(ulong lun) => $"0x{ToVios(lun):x16}";
+
+    public static ulong Decode(ReadOnlySpan<byte> lun) => (lun[0] >> 6) switch
+    {
+        0 => lun[1],
+        1 => (ulong)(((lun[0] & 0x3F) << 8) | lun[1]),
+        _ => ulong.MaxValue,
+    };
+
     public static void Encode(ulong lun, Span<byte> destination)
     {
         destination[..8].Clear();

@@ -1,0 +1,78 @@
+using VScsi.Engine.Scsi;
+using VScsi.Engine.Scsi.Sense;
+
+namespace VScsi.Engine.Transport.InProcess;
+
+/// <summary>The outcome of one command as a client sees it: status, sense bytes (empty unless CHECK CONDITION), data-in and residual.</summary>
+public sealed record ScsiResponse(ScsiStatus Status, byte[] Sense, byte[] Data, int Residual)
+{
+    public bool IsGood => Status == ScsiStatus.Good;
+}
+
+/// <summary>
+/// A client adapter's session with a server adapter in the same process: one I_T nexus, commands
+/// handed straight to the target, and queue-depth credits (like SRP's request limit) so a client
+/// waits for a free slot instead of overrunning the task set. Disposing ends the nexus: its
+/// outstanding tasks are aborted and its unit attention state forgotten.
+/// </summary>
+public sealed class ClientSession : IAsyncDisposable
+{
+    private readonly ScsiTarget _target;
+    private readonly SemaphoreSlim _credits;
+    private readonly CancellationTokenSource _closing = new();
+    private long _tag;
+
+    public ClientSession(ScsiTarget target, string nexus, int queueDepth = TaskSet.DefaultQueueDepth)
+    {
+        if (queueDepth is < 1 or > TaskSet.MaxQueueDepth)
+            throw new ArgumentOutOfRangeException(nameof(queueDepth), queueDepth, $"The queue depth must be 1 to {TaskSet.MaxQueueDepth}.");
+        _target = target;
+        Nexus = nexus;
+        QueueDepth = queueDepth;
+        _credits = new SemaphoreSlim(queueDepth, queueDepth);
+    }
+
+    public string Nexus { get; }
+
+    public int QueueDepth { get; }
+
+    public ScsiTarget Target => _target;
+
+    public async ValueTask<ScsiResponse> ExecuteAsync(ulong lun, ReadOnlyMemory<byte> cdb, ReadOnlyMemory<byte> dataOut, int dataInLength,
+        TaskAttribute attribute = TaskAttribute.Simple, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(dataInLength);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        await _credits.WaitAsync(linked.Token).ConfigureAwait(false);
+        try
+        {
+            var data = new byte[dataInLength];
+            var command = new ScsiCommand(cdb, dataOut, data, Nexus);
+            var tag = (ulong)Interlocked.Increment(ref _tag);
+            var result = await _target.ExecuteAsync(lun, command, attribute, tag, QueueDepth, linked.Token).ConfigureAwait(false);
+            var sense = Array.Empty<byte>();
+            if (result.Status == ScsiStatus.CheckCondition)
+            {
+                sense = new byte[SenseWriter.FixedLength];
+                SenseWriter.WriteFixed(result, sense);
+            }
+            return new ScsiResponse(result.Status, sense, data.AsSpan(0, result.DataLength).ToArray(), dataInLength - result.DataLength);
+        }
+        finally
+        {
+            _credits.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _closing.CancelAsync().ConfigureAwait(false);
+        foreach (var lun in _target.Luns)
+        {
+            _target.TaskSetOf(lun)?.AbortTaskSet(Nexus);
+            _target[lun]?.Attentions.Forget(Nexus);
+            _target[lun]?.Reservations.Clear(Nexus);
+        }
+        _closing.Dispose();
+    }
+}
