@@ -30,12 +30,20 @@ public sealed class TaskSet(LogicalUnit unit)
         Task[] before;
         lock (_gate)
         {
-            if (_tasks.Count(t => t.Nexus == command.Nexus) >= Math.Clamp(queueDepth, 1, MaxQueueDepth))
+            var mine = 0;
+            var ordered = 0;
+            foreach (var t in _tasks)
+            {
+                if (t.Nexus == command.Nexus) mine++;
+                if (t.Attribute == TaskAttribute.Ordered) ordered++;
+            }
+            if (mine >= Math.Clamp(queueDepth, 1, MaxQueueDepth))
                 return new ScsiResult(ScsiStatus.TaskSetFull, SenseReason.None, 0);
             before = attribute switch
             {
                 TaskAttribute.HeadOfQueue => [],
                 TaskAttribute.Ordered => _tasks.Select(t => t.Done.Task).ToArray(),
+                _ when ordered == 0 => [],
                 _ => _tasks.Where(t => t.Attribute == TaskAttribute.Ordered).Select(t => t.Done.Task).ToArray(),
             };
             entry = new Entry(command.Nexus, tag, attribute, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -44,7 +52,8 @@ public sealed class TaskSet(LogicalUnit unit)
         }
         try
         {
-            await Task.WhenAll(before).WaitAsync(entry.Abort.Token).ConfigureAwait(false);
+            if (before.Length > 0)
+                await Task.WhenAll(before).WaitAsync(entry.Abort.Token).ConfigureAwait(false);
             return await Unit.ExecuteAsync(command, entry.Abort.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

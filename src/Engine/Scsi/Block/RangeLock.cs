@@ -19,7 +19,7 @@ public sealed class RangeLock
             TaskCompletionSource waiter;
             lock (_gate)
             {
-                if (!_held.Any(h => h.Start < range.End && range.Start < h.End && (h.Exclusive || exclusive)))
+                if (!Overlaps(range.Start, range.End, exclusive))
                 {
                     _held.Add(range);
                     return new Release(this, range);
@@ -31,12 +31,22 @@ public sealed class RangeLock
         }
     }
 
+    private bool Overlaps(ulong start, ulong end, bool exclusive)
+    {
+        foreach (var h in _held)
+        {
+            if (h.Start < end && start < h.End && (h.Exclusive || exclusive)) return true;
+        }
+        return false;
+    }
+
     private void Free((ulong, ulong, bool) range)
     {
-        List<TaskCompletionSource> wake;
+        TaskCompletionSource[] wake;
         lock (_gate)
         {
             _held.Remove(range);
+            if (_waiters.Count == 0) return;
             wake = [.. _waiters];
             _waiters.Clear();
         }

@@ -22,7 +22,18 @@ public sealed class PersistentReservations
     private readonly Dictionary<string, ulong> _keys;
     private uint _generation;
     private string? _holder;
-    private PersistentReservationType? _type;
+    private PersistentReservationType? _typeValue;
+    private int _hasReservation;
+
+    private PersistentReservationType? _type
+    {
+        get => _typeValue;
+        set
+        {
+            _typeValue = value;
+            Volatile.Write(ref _hasReservation, value is null ? 0 : 1);
+        }
+    }
 
     public PersistentReservations(IPersistentReservationStore store)
     {
@@ -58,6 +69,7 @@ public sealed class PersistentReservations
     /// <summary>Whether a command from <paramref name="command"/>'s nexus conflicts with the reservation (SPC-5 table 69).</summary>
     public bool Conflicts(ScsiCommand command, bool writes)
     {
+        if (Volatile.Read(ref _hasReservation) == 0) return false; // the common case, without the lock
         lock (_gate)
         {
             if (_type is not PersistentReservationType type || IsHolder(command.Nexus)) return false;

@@ -26,7 +26,8 @@ public sealed class Reservations
     /// <summary>Whether <paramref name="command"/> conflicts with a reservation held by another nexus.</summary>
     public bool Conflicts(ScsiCommand command)
     {
-        lock (_gate) return _holder is not null && _holder != command.Nexus && !Allowed(command.OperationCode);
+        var holder = Volatile.Read(ref _holder);
+        return holder is not null && holder != command.Nexus && !Allowed(command.OperationCode);
     }
 
     public static void Register(LogicalUnit unit)

@@ -11,16 +11,20 @@ public sealed class UnitAttentions
 {
     private readonly Dictionary<string, List<SenseReason>> _pending = new(StringComparer.Ordinal);
     private readonly object _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+    private int _pendingCount; // conditions pending over all nexuses
 
     /// <summary>Takes the oldest pending condition of <paramref name="nexus"/>, registering a new nexus first.</summary>
     public SenseReason? Take(string nexus)
     {
+        if (Volatile.Read(ref _pendingCount) == 0 && _known.ContainsKey(nexus)) return null; // the common case, without the lock
         lock (_gate)
         {
             var queue = Get(nexus);
             if (queue.Count == 0) return null;
             var reason = queue[0];
             queue.RemoveAt(0);
+            _pendingCount--;
             return reason;
         }
     }
@@ -32,7 +36,7 @@ public sealed class UnitAttentions
         {
             foreach (var (nexus, queue) in _pending)
             {
-                if (nexus != except && !queue.Contains(reason)) queue.Add(reason);
+                if (nexus != except && !queue.Contains(reason)) Add(queue, reason);
             }
         }
     }
@@ -43,20 +47,34 @@ public sealed class UnitAttentions
         lock (_gate)
         {
             var queue = Get(nexus);
-            if (!queue.Contains(reason)) queue.Add(reason);
+            if (!queue.Contains(reason)) Add(queue, reason);
         }
     }
 
     /// <summary>Forgets a nexus (its session ended); it starts again with a power-on condition.</summary>
     public void Forget(string nexus)
     {
-        lock (_gate) _pending.Remove(nexus);
+        lock (_gate)
+        {
+            if (_pending.Remove(nexus, out var queue)) _pendingCount -= queue.Count;
+            _known.TryRemove(nexus, out _);
+        }
+    }
+
+    private void Add(List<SenseReason> queue, SenseReason reason)
+    {
+        queue.Add(reason);
+        _pendingCount++;
     }
 
     private List<SenseReason> Get(string nexus)
     {
         if (!_pending.TryGetValue(nexus, out var queue))
-            _pending[nexus] = queue = [SenseReason.PowerOnReset];
+        {
+            _pending[nexus] = queue = [];
+            Add(queue, SenseReason.PowerOnReset);
+            _known[nexus] = true;
+        }
         return queue;
     }
 }

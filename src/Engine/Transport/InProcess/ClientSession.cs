@@ -38,25 +38,36 @@ public sealed class ClientSession : IAsyncDisposable
 
     public ScsiTarget Target => _target;
 
+    /// <summary>Runs a command; data-in lands in a new array of at most <paramref name="dataInLength"/> bytes.</summary>
     public async ValueTask<ScsiResponse> ExecuteAsync(ulong lun, ReadOnlyMemory<byte> cdb, ReadOnlyMemory<byte> dataOut, int dataInLength,
         TaskAttribute attribute = TaskAttribute.Simple, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(dataInLength);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
-        await _credits.WaitAsync(linked.Token).ConfigureAwait(false);
+        var data = new byte[dataInLength];
+        var (status, sense, length) = await ExecuteAsync(lun, cdb, dataOut, data, attribute, cancellationToken).ConfigureAwait(false);
+        return new ScsiResponse(status, sense, length == data.Length ? data : data[..length], dataInLength - length);
+    }
+
+    /// <summary>Runs a command with data-in written straight into <paramref name="dataIn"/> (no copies); returns the bytes transferred.</summary>
+    public async ValueTask<(ScsiStatus Status, byte[] Sense, int DataLength)> ExecuteAsync(ulong lun, ReadOnlyMemory<byte> cdb, ReadOnlyMemory<byte> dataOut,
+        Memory<byte> dataIn, TaskAttribute attribute = TaskAttribute.Simple, CancellationToken cancellationToken = default)
+    {
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : _closing.Token;
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token) : null;
+        if (linked is not null) token = linked.Token;
+        await _credits.WaitAsync(token).ConfigureAwait(false);
         try
         {
-            var data = new byte[dataInLength];
-            var command = new ScsiCommand(cdb, dataOut, data, Nexus);
+            var command = new ScsiCommand(cdb, dataOut, dataIn, Nexus);
             var tag = (ulong)Interlocked.Increment(ref _tag);
-            var result = await _target.ExecuteAsync(lun, command, attribute, tag, QueueDepth, linked.Token).ConfigureAwait(false);
+            var result = await _target.ExecuteAsync(lun, command, attribute, tag, QueueDepth, token).ConfigureAwait(false);
             var sense = Array.Empty<byte>();
             if (result.Status == ScsiStatus.CheckCondition)
             {
                 sense = new byte[SenseWriter.FixedLength];
                 SenseWriter.WriteFixed(result, sense);
             }
-            return new ScsiResponse(result.Status, sense, data.AsSpan(0, result.DataLength).ToArray(), dataInLength - result.DataLength);
+            return (result.Status, sense, result.DataLength);
         }
         finally
         {
