@@ -13,7 +13,8 @@ public static class ErrorIds
 
     public static ErrorCategory CategoryOf(ConfigurationError error) => error switch
     {
-        ConfigurationError.DatabaseCorrupt or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew => ErrorCategory.InvalidData,
+        ConfigurationError.DatabaseCorrupt or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew
+            or ConfigurationError.DatabaseMigrationFailed => ErrorCategory.InvalidData,
         ConfigurationError.DatabaseLocked => ErrorCategory.ResourceBusy,
         ConfigurationError.PartitionNotFound or ConfigurationError.ProfileNotFound or ConfigurationError.AdapterNotFound => ErrorCategory.ObjectNotFound,
         ConfigurationError.PartitionNameInUse or ConfigurationError.PartitionIdInUse or ConfigurationError.ProfileNameInUse
@@ -26,5 +27,6 @@ public static class ErrorIds
 
     /// <summary>Errors after which no further pipeline input can succeed: the database itself is unusable.</summary>
     public static bool IsTerminating(ConfigurationError error) => error is ConfigurationError.DatabaseCorrupt
-        or ConfigurationError.DatabaseLocked or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew;
+        or ConfigurationError.DatabaseLocked or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew
+        or ConfigurationError.DatabaseMigrationFailed;
 }

@@ -11,6 +11,7 @@ public enum ConfigurationError
     DatabaseLocked,
     DatabaseSchemaTooNew,
     DatabaseNotVScsi,
+    DatabaseMigrationFailed,
     // Partitions
     PartitionNotFound,
     PartitionNameInvalid,

@@ -169,7 +169,8 @@ public sealed partial class ManagedSystem
         if (!Pairing.Accepts(s, server.Definition, p, d.Slot))
             throw new ConfigurationException(ConfigurationError.ServerAdapterNotAllowed,
                 $"Server adapter {server.Name} (slot {server.Definition.Slot}) of '{remote.Name}' accepts only {Pairing.AcceptedText(s, server.Definition)}, not '{p.Name}' slot {d.Slot}.", d.ToString());
-        var other = Pairing.Claimants(s, remote, server.Definition).FirstOrDefault(x => x.Owner.Id != p.Id);
+        // The same adapter in another configuration of this partition (profile vs running) is not another client.
+        var other = Pairing.Claimants(s, remote, server.Definition).FirstOrDefault(x => x.Owner.Id != p.Id || x.Adapter.Definition.Slot != d.Slot);
         if (other.Owner is not null)
             throw new ConfigurationException(ConfigurationError.ServerAdapterInUse,
                 $"Server adapter {server.Name} of '{remote.Name}' already serves '{other.Owner.Name}' ({other.Adapter.Name}); a server adapter pairs with one client. Create another server adapter.", d.ToString());

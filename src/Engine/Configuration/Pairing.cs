@@ -73,7 +73,7 @@ internal static class Pairing
         if (!Accepts(s, server.Definition, owner, d.Slot))
             return new(PairingStatus.Refused, remote, server, $"server adapter {server.Name} of '{remote.Name}' accepts only {AcceptedText(s, server.Definition)}", "ServerAdapterNotAllowed");
         var first = Claimants(s, remote, server.Definition).FirstOrDefault();
-        if (first.Owner is not null && first.Owner.Id != owner.Id)
+        if (first.Owner is not null && (first.Owner.Id != owner.Id || first.Adapter.Definition.Slot != d.Slot))
             return new(PairingStatus.Refused, remote, server, $"server adapter {server.Name} of '{remote.Name}' already serves '{first.Owner.Name}' ({first.Adapter.Name})", "ServerAdapterInUse");
         return PairingResult.Paired(remote, server);
     }

@@ -84,26 +84,45 @@ internal sealed class SystemDatabase : IDisposable
     private static int Migrate(SqliteConnection connection, string path, IReadOnlyList<string> migrations)
     {
         var version = UserVersion(connection);
-        if (version > migrations.Count)
-            throw new ConfigurationException(ConfigurationError.DatabaseSchemaTooNew,
-                $"The configuration database '{path}' has schema version {version}, newer than this VScsi build understands ({migrations.Count}). Use a newer VScsi module; the file was left unchanged.", path);
-        if (version == migrations.Count)
-            return version;
+        if (version == migrations.Count) return version; // the common case: nothing to do, nothing written
+        CheckNotNewer(version, migrations.Count, path);
 
-        if (version == 0 && HasForeignTables(connection))
-            throw new ConfigurationException(ConfigurationError.DatabaseNotVScsi,
-                $"'{path}' is an SQLite database that VScsi did not create. Choose another -SystemPath; the file was left unchanged.", path);
-        Execute(connection, "PRAGMA journal_mode = WAL;");
-        using var transaction = connection.BeginTransaction(deferred: false);
-        version = UserVersion(connection); // another process may have migrated meanwhile
-        var created = version == 0;
-        for (; version < migrations.Count; version++)
-            Execute(connection, migrations[version]);
+        // Decide and migrate inside one IMMEDIATE transaction: another process may be creating or
+        // migrating the same file right now, so what was read above is only a hint.
+        bool created;
+        using (var transaction = connection.BeginTransaction(deferred: false))
+        {
+            version = UserVersion(connection);
+            CheckNotNewer(version, migrations.Count, path);
+            if (version == 0 && HasForeignTables(connection))
+                throw new ConfigurationException(ConfigurationError.DatabaseNotVScsi,
+                    $"'{path}' is an SQLite database that VScsi did not create. Choose another -SystemPath; the file was left unchanged.", path);
+            created = version == 0;
+            try
+            {
+                for (; version < migrations.Count; version++)
+                    Execute(connection, migrations[version]);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is not (5 or 6 or 11 or 26))
+            {
+                throw new ConfigurationException(ConfigurationError.DatabaseMigrationFailed,
+                    $"Upgrading the configuration database '{path}' to schema version {version + 1} failed ({e.Message}); it was left at its previous version, unchanged.", path, e);
+            }
+            if (created)
+                InsertSystemRow(connection);
+            Execute(connection, $"PRAGMA user_version = {version};");
+            transaction.Commit();
+        }
         if (created)
-            InsertSystemRow(connection);
-        Execute(connection, $"PRAGMA user_version = {version};");
-        transaction.Commit();
+            Execute(connection, "PRAGMA journal_mode = WAL;"); // persistent; set once the file is known to be ours
         return version;
+    }
+
+    private static void CheckNotNewer(int version, int known, string path)
+    {
+        if (version > known)
+            throw new ConfigurationException(ConfigurationError.DatabaseSchemaTooNew,
+                $"The configuration database '{path}' has schema version {version}, newer than this VScsi build understands ({known}). Use a newer VScsi module; the file was left unchanged.", path);
     }
 
     private static void InsertSystemRow(SqliteConnection connection)

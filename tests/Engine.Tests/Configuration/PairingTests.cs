@@ -1,8 +1,13 @@
 using VScsi.Engine.Configuration;
+using static VScsi.Engine.Tests.Configuration.Requests;
 
 namespace VScsi.Engine.Tests.Configuration;
 
-/// <summary>The virtual SCSI adapter rules, each with its own error, and pairing as listed and tested.</summary>
+/// <summary>
+/// The pairing rules (Pairing.cs) as adapters list them and as <see cref="ManagedSystem.Test"/>
+/// reports them, ending with the reference scenario: A (VIOS) serves disks to B, C and D, and D
+/// (VIOS) serves a tape to A.
+/// </summary>
 public sealed class PairingTests : IDisposable
 {
     private readonly TempSystem _temp = new();
@@ -23,101 +28,152 @@ public sealed class PairingTests : IDisposable
         _temp.Dispose();
     }
 
-    private VirtualScsiAdapter Add(string partition, AdapterKind kind, int slot, string? remote = null, int? remoteSlot = null, bool required = false) =>
-        _s.AddAdapter(partition, new AdapterRequest(kind, slot, remote, remoteSlot, required));
+    private void Profile(string partition, string value) => _s.UpdateProfile(partition, ManagedSystem.DefaultProfileName, value);
 
-    private VirtualScsiAdapter Adapter(string partition, int slot) => _s.GetAdapters(partition).Single(a => a.Definition.Slot == slot);
+    private static (FindingSeverity, string, string, string?, int?) Finding(FindingSeverity severity, string code, string partition, string adapter, int slot) =>
+        (severity, code, partition, adapter, slot);
 
-    public static TheoryData<string, AdapterKind, int, string?, int?, ConfigurationError> Violations() => new()
+    private void AssertFindings(params (FindingSeverity, string, string, string?, int?)[] expected)
     {
-        { "vios1", AdapterKind.Server, 0, null, null, ConfigurationError.SlotReserved },
-        { "vios1", AdapterKind.Server, 1, null, null, ConfigurationError.SlotReserved },
-        { "vios1", AdapterKind.Server, 64, null, null, ConfigurationError.SlotOutOfRange },
-        { "vios1", AdapterKind.Server, -3, null, null, ConfigurationError.SlotOutOfRange },
-        { "vios1", AdapterKind.Server, 11, null, null, ConfigurationError.SlotInUse },
-        { "lpar2", AdapterKind.Server, 5, null, null, ConfigurationError.ServerAdapterRequiresServerPartition },
-        { "lpar3", AdapterKind.Client, 3, "lpar2", 5, ConfigurationError.RemotePartitionNotServer },
-        { "vios1", AdapterKind.Server, 12, "vios1", null, ConfigurationError.SelfPairing },
-        { "lpar3", AdapterKind.Client, 3, "vios1", 11, ConfigurationError.ServerAdapterNotAllowed },
-        { "lpar3", AdapterKind.Client, 3, "nosuch", 11, ConfigurationError.PartitionNotFound },
-        { "lpar3", AdapterKind.Client, 3, "vios1", 1, ConfigurationError.SlotReserved },
-        { "lpar3", AdapterKind.Client, 3, null, null, ConfigurationError.RemoteRequired },
-        { "lpar3", AdapterKind.Client, 3, "vios1", null, ConfigurationError.RemoteRequired },
-    };
+        var findings = _s.Test();
+        Assert.Equal(expected, findings.Select(f => (f.Severity, f.Code, f.Partition, f.Adapter, f.Slot)));
+        Assert.All(findings, f => Assert.Contains($"of '{f.Partition}'", f.Message));
+    }
 
     [Theory]
-    [MemberData(nameof(Violations))]
-    public void AddAdapter_RuleBroken_RefusedWithItsOwnError(string partition, AdapterKind kind, int slot, string? remote, int? remoteSlot, ConfigurationError error)
+    [InlineData("11/server/2/lpar2/3/0", "3/client/1/vios1/11/0")]
+    [InlineData("11/server//lpar2/3/0", "3/client//vios1/11/0")]
+    [InlineData("11/server/2//3/0", "3/client/1//11/0")]
+    [InlineData("11/server/2//any/0", "3/client/1//11/0")]
+    [InlineData("11/server/any//3/0", "3/client/1//11/0")]
+    [InlineData("11/server/any//any/0", "3/client/1//11/0")]
+    [InlineData("11/server//LPAR2/3/0", "3/client//VIOS1/11/0")]
+    public void Evaluate_BothSidesAgree_PairedBothWays(string server, string client)
     {
-        Add("vios1", AdapterKind.Server, 11, "lpar2", 3);
-        var before = _s.GetAdapters().Count;
-        Refused.With(error, () => Add(partition, kind, slot, remote, remoteSlot));
-        Assert.Equal(before, _s.GetAdapters().Count);
+        Profile("vios1", server);
+        Profile("lpar2", client);
+        ConfigAssert.Paired(_s, "vios1", 11, "lpar2", "vscsi0");
+        ConfigAssert.Paired(_s, "lpar2", 3, "vios1", "vhost0");
+        Assert.Empty(_s.Test());
     }
 
     [Fact]
-    public void AddAdapter_SecondClientOnAnyServer_RefusedInUse()
+    public void Evaluate_ServerAlone_UnpairedWarning()
     {
-        Add("vios1", AdapterKind.Server, 12);
-        Add("lpar2", AdapterKind.Client, 4, "vios1", 12);
-        Refused.With(ConfigurationError.ServerAdapterInUse, () => Add("lpar3", AdapterKind.Client, 4, "vios1", 12));
+        Profile("vios1", "11/server/any//any/0,12/server/2/lpar2/3/0");
+        ConfigAssert.NotPaired(_s, "vios1", 11, PairingStatus.Unpaired, "no client adapter points to it");
+        ConfigAssert.NotPaired(_s, "vios1", 12, PairingStatus.Unpaired, "'lpar2' has no client adapter pointing to it yet");
+        AssertFindings(
+            Finding(FindingSeverity.Warning, "Unpaired", "vios1", "vhost0", 11),
+            Finding(FindingSeverity.Warning, "Unpaired", "vios1", "vhost1", 12));
     }
 
     [Fact]
-    public void AddAdapter_ClientOnClientSlot_RefusedRemoteAdapterNotServer()
+    public void Evaluate_RequiredAnyServerAlone_OnlyAWarning()
     {
-        Add("ibmi4", AdapterKind.Client, 6, "vios1", 20);
-        Refused.With(ConfigurationError.RemoteAdapterNotServer, () => Add("lpar2", AdapterKind.Client, 4, "ibmi4", 6));
+        // A server that accepts anyone has nobody in particular to wait for; it never blocks activation.
+        Profile("vios1", "11/server/any//any/1");
+        AssertFindings(Finding(FindingSeverity.Warning, "Unpaired", "vios1", "vhost0", 11));
+        Assert.Equal(PartitionState.Running, _s.Activate("vios1").State);
     }
 
     [Fact]
-    public void ProfileEntry_IdAndNameDisagree_RefusedRemotePartitionMismatch() =>
-        Refused.With(ConfigurationError.RemotePartitionMismatch, () => _s.UpdateProfile("lpar2", "default_profile", "3/client/1/lpar3/11/0"));
-
-    [Fact]
-    public void ClientBeforeServer_UnpairedThenPaired()
+    public void Evaluate_RequiredClientWithoutServer_RequiredAdapterUnpairedError()
     {
-        var client = Add("lpar2", AdapterKind.Client, 3, "vios1", 11);
-        Assert.Equal(PairingStatus.Unpaired, client.Pairing);
-        Assert.Contains("no adapter in slot 11", client.PairingProblem);
-
-        var server = Add("vios1", AdapterKind.Server, 11, "lpar2", 3);
-        Assert.Equal((PairingStatus.Paired, "lpar2", "vscsi0"), (server.Pairing, server.PartnerPartitionName, server.PartnerAdapter));
-        Assert.Equal((PairingStatus.Paired, "vhost0"), (Adapter("lpar2", 3).Pairing, Adapter("lpar2", 3).PartnerAdapter));
+        _s.AddAdapter("lpar3", Client(3, "vios1", 30, required: true));
+        var finding = Assert.Single(_s.Test());
+        Assert.Equal(Finding(FindingSeverity.Error, "RequiredAdapterUnpaired", "lpar3", "vscsi0", 3),
+            (finding.Severity, finding.Code, finding.Partition, finding.Adapter, finding.Slot));
+        Assert.Contains("required", finding.Message);
+        Assert.Contains("no adapter in slot 30", finding.Message);
     }
 
     [Fact]
-    public void AddAdapter_Names_GeneratedPerKindAndLocationCodeFormat()
+    public void Evaluate_ServerNamesASlotThatPointsElsewhere_PairMismatch()
     {
-        Assert.Equal("vhost0", Add("vios1", AdapterKind.Server, 11).Name);
-        Assert.Equal("vhost1", Add("vios1", AdapterKind.Server, 12).Name);
-        var client = Add("vios1", AdapterKind.Client, 5, "ibmi4", 9);
-        Assert.Equal("vscsi0", client.Name);
-        Assert.Equal("vhost5", _s.AddAdapter("vios1", new AdapterRequest(AdapterKind.Server, 13, null, null, Name: "vhost5")).Name);
-        Refused.With(ConfigurationError.AdapterNameInUse, () => _s.AddAdapter("vios1", new AdapterRequest(AdapterKind.Server, 14, null, null, Name: "VHOST5")));
-        Refused.With(ConfigurationError.AdapterNameInvalid, () => _s.AddAdapter("vios1", new AdapterRequest(AdapterKind.Server, 14, null, null, Name: "v host")));
-        var system = _s.GetSystem();
-        Assert.Equal($"U{system.MachineTypeModel}.{system.Serial}-V1-C5", client.LocationCode);
+        _s.AddAdapter("vios1", Server(11, "lpar2", 3));
+        _s.AddAdapter("lpar2", Client(3, "ibmi4", 8)); // lpar2 slot 3 points at ibmi4, not vios1
+        var server = ConfigAssert.NotPaired(_s, "vios1", 11, PairingStatus.Refused, "slot 3 of 'lpar2' holds vscsi0 (3/client/4/ibmi4/8/0), which does not point back to slot 11 of 'vios1'");
+        Assert.Equal(("lpar2", "vscsi0"), (server.PartnerPartitionName, server.PartnerAdapter));
+        AssertFindings(
+            Finding(FindingSeverity.Warning, "PairMismatch", "vios1", "vhost0", 11),
+            Finding(FindingSeverity.Warning, "Unpaired", "lpar2", "vscsi0", 3));
     }
 
     [Fact]
-    public void Test_ReportsUnpairedMismatchAndRequired()
+    public void Evaluate_ServerNamesAnotherClientSlot_PairMismatchAndNotAllowed()
     {
-        Add("vios1", AdapterKind.Server, 11, "lpar2", 3);
-        Add("lpar2", AdapterKind.Client, 3, "ibmi4", 8);                      // lpar2 slot 3 points elsewhere
-        Add("lpar3", AdapterKind.Client, 3, "vios1", 30, required: true);     // server adapter missing
-        Add("ibmi4", AdapterKind.Server, 9);                                   // nobody connects
-        var findings = _s.Test().Select(f => (f.Severity, f.Code, f.Partition, f.Adapter)).ToList();
-        Assert.Equal(
-            [(FindingSeverity.Warning, "PairMismatch", "vios1", "vhost0"), (FindingSeverity.Warning, "Unpaired", "lpar2", "vscsi0"),
-             (FindingSeverity.Error, "RequiredAdapterUnpaired", "lpar3", "vscsi0"), (FindingSeverity.Warning, "Unpaired", "ibmi4", "vhost0")],
-            findings);
+        // Written through HMC syntax, so both sides exist though they disagree about the client slot.
+        Profile("lpar2", "4/client/1/vios1/11/0");
+        Profile("vios1", "11/server/2/lpar2/3/0");
+        Profile("lpar2", "virtual_scsi_adapters+=3/client/4/ibmi4/9/0");
+        ConfigAssert.NotPaired(_s, "lpar2", 4, PairingStatus.Refused, "accepts only partition 'lpar2' slot 3");
+        AssertFindings(
+            Finding(FindingSeverity.Warning, "PairMismatch", "vios1", "vhost0", 11),
+            Finding(FindingSeverity.Warning, "Unpaired", "lpar2", "vscsi1", 3),
+            Finding(FindingSeverity.Warning, "ServerAdapterNotAllowed", "lpar2", "vscsi0", 4));
     }
 
     [Fact]
-    public void ReferenceScenario_ServesInBothDirections_NoFindings()
+    public void Evaluate_TwoClientsOnOneAnyServer_FirstByPartitionIdPairedSecondRefused()
     {
-        // A provides disk to B, C and D; D provides a tape to A (IBM's "Virtual SCSI adapters" example).
+        // Two clients may point at a slot before its server adapter exists; once it does, only one pairs (the lower partition id).
+        Profile("lpar3", "3/client/1/vios1/11/0");
+        Profile("lpar2", "3/client/1/vios1/11/0");
+        Profile("vios1", "11/server/any//any/0");
+        ConfigAssert.Paired(_s, "lpar2", 3, "vios1", "vhost0");
+        ConfigAssert.Paired(_s, "vios1", 11, "lpar2", "vscsi0");
+        ConfigAssert.NotPaired(_s, "lpar3", 3, PairingStatus.Refused, "already serves 'lpar2' (vscsi0)");
+        AssertFindings(Finding(FindingSeverity.Warning, "ServerAdapterInUse", "lpar3", "vscsi0", 3));
+    }
+
+    [Fact]
+    public void Evaluate_TwoClientsOfOnePartitionOnOneAnyServer_OnlyTheFirstPaired()
+    {
+        // 1:1 holds inside one partition too: vhost0 pairs with slot 3 only, so slot 4 is refused.
+        Profile("lpar2", "3/client/1/vios1/11/0,4/client/1/vios1/11/0");
+        Profile("vios1", "11/server/any//any/0");
+        ConfigAssert.Paired(_s, "vios1", 11, "lpar2", "vscsi0");
+        ConfigAssert.Paired(_s, "lpar2", 3, "vios1", "vhost0");
+        ConfigAssert.NotPaired(_s, "lpar2", 4, PairingStatus.Refused, "already serves 'lpar2' (vscsi0)");
+        AssertFindings(Finding(FindingSeverity.Warning, "ServerAdapterInUse", "lpar2", "vscsi1", 4));
+    }
+
+    [Fact]
+    public void Evaluate_RunningPartner_JudgedAgainstItsRunningConfiguration()
+    {
+        _s.AddAdapter("vios1", Server(11, "lpar2", 3));
+        _s.Activate("vios1");
+        _s.AddAdapter("lpar2", Client(3, "vios1", 11));
+        Profile("vios1", "none"); // the profile changes; the running configuration still serves
+        ConfigAssert.Paired(_s, "lpar2", 3, "vios1", "vhost0");
+        _s.Deactivate("vios1");
+        ConfigAssert.NotPaired(_s, "lpar2", 3, PairingStatus.Unpaired, "no adapter in slot 11");
+    }
+
+    [Fact]
+    public void Test_NothingDefined_NoFindings() => Assert.Empty(_s.Test());
+
+    [Fact]
+    public void Test_MixedProblems_OneFindingPerAdapterInPartitionAndSlotOrder()
+    {
+        _s.AddAdapter("vios1", Server(11, "lpar2", 3));
+        _s.AddAdapter("lpar2", Client(3, "ibmi4", 8));
+        _s.AddAdapter("lpar3", Client(3, "vios1", 30, required: true));
+        _s.AddAdapter("ibmi4", Server(9));
+        _s.AddAdapter("ibmi4", Server(10));
+        _s.AddAdapter("lpar3", Client(2, "ibmi4", 10));
+        AssertFindings(
+            Finding(FindingSeverity.Warning, "PairMismatch", "vios1", "vhost0", 11),
+            Finding(FindingSeverity.Warning, "Unpaired", "lpar2", "vscsi0", 3),
+            Finding(FindingSeverity.Error, "RequiredAdapterUnpaired", "lpar3", "vscsi0", 3),
+            Finding(FindingSeverity.Warning, "Unpaired", "ibmi4", "vhost0", 9));
+    }
+
+    [Fact]
+    public void ReferenceScenario_AServesBCDAndDServesATape_AllPairedNoFindings()
+    {
+        // IBM's virtual SCSI example: A provides disk to B, C and D; D provides a tape to A.
         using var temp = new TempSystem();
         using var s = temp.Open();
         s.CreatePartition("A", PartitionType.Vios);
@@ -127,15 +183,29 @@ public sealed class PairingTests : IDisposable
         var slot = 11;
         foreach (var client in new[] { "B", "C", "D" })
         {
-            s.AddAdapter("A", new AdapterRequest(AdapterKind.Server, slot, client, 2));
-            s.AddAdapter(client, new AdapterRequest(AdapterKind.Client, 2, "A", slot++, Required: true));
+            s.AddAdapter("A", Server(slot, client, 2, required: true));
+            s.AddAdapter(client, Client(2, "A", slot++, required: true));
         }
-        s.AddAdapter("D", new AdapterRequest(AdapterKind.Server, 21, "A", 5));
-        s.AddAdapter("A", new AdapterRequest(AdapterKind.Client, 5, "D", 21));
-        Assert.All(s.GetAdapters(), a => Assert.Equal(PairingStatus.Paired, a.Pairing));
+        s.AddAdapter("D", Server(21, "A", 5));
+        s.AddAdapter("A", Client(5, "D", 21));
+
+        ConfigAssert.Paired(s, "A", 11, "B", "vscsi0");
+        ConfigAssert.Paired(s, "A", 12, "C", "vscsi0");
+        ConfigAssert.Paired(s, "A", 13, "D", "vscsi0");
+        ConfigAssert.Paired(s, "A", 5, "D", "vhost0");
+        ConfigAssert.Paired(s, "D", 21, "A", "vscsi0");
+        foreach (var client in new[] { "B", "C", "D" })
+            ConfigAssert.Paired(s, client, 2, "A", $"vhost{client[0] - 'B'}");
+        Assert.Equal(8, s.GetAdapters().Count);
         Assert.Empty(s.Test());
+        Assert.Equal("11/server/2/B/2/1,12/server/3/C/2/1,13/server/4/D/2/1,5/client/4/D/21/0", s.GetProfile("A", ManagedSystem.DefaultProfileName).VirtualScsiAdapters);
+
         foreach (var p in new[] { "A", "D", "B", "C" }) s.Activate(p);
         Assert.All(s.GetPartitions(), p => Assert.Equal(PartitionState.Running, p.State));
-        Refused.With(ConfigurationError.ServerAdapterRequiresServerPartition, () => s.AddAdapter("B", new AdapterRequest(AdapterKind.Server, 30, null, null)));
+        Assert.Empty(s.Test());
+
+        var e = Refused.Unchanged(s, ConfigurationError.ServerAdapterRequiresServerPartition, () => s.AddAdapter("B", Server(30)));
+        Assert.Contains("'B'", e.Message);
+        Refused.Unchanged(s, ConfigurationError.ServerAdapterRequiresServerPartition, () => s.UpdateProfile("B", ManagedSystem.DefaultProfileName, "virtual_scsi_adapters+=30/server/any//any/0"));
     }
 }

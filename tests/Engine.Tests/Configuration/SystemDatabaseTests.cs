@@ -1,11 +1,15 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using VScsi.Engine.Configuration;
 
 namespace VScsi.Engine.Tests.Configuration;
 
-/// <summary>The SQLite file: creation, migrations, and refusal of anything it must not overwrite.</summary>
-public sealed class SystemDatabaseTests : IDisposable
+/// <summary>
+/// The SQLite file (SystemDatabase, Schema): creation in WAL mode, forward migrations in one
+/// transaction, and refusal of anything it must not overwrite: corrupt, foreign, newer or locked.
+/// </summary>
+public sealed partial class SystemDatabaseTests : IDisposable
 {
     private readonly TempSystem _temp = new();
 
@@ -25,96 +29,263 @@ public sealed class SystemDatabaseTests : IDisposable
         return cmd.ExecuteScalar();
     }
 
-    private byte[] Hash() => SHA256.HashData(File.ReadAllBytes(_temp.DatabasePath));
-
-    [Fact]
-    public void Open_NewFolder_CreatesWalDatabaseWithSerialThatPersists()
+    private object? Scalar(string sql)
     {
-        var first = _temp.Do(s => s.GetSystem());
-        Assert.Matches("^[0-9A-Z]{7}$", first.Serial);
-        Assert.Equal(1, first.SchemaVersion);
-        using (var c = Raw(_temp.DatabasePath))
-            Assert.Equal("wal", Scalar(c, "PRAGMA journal_mode"));
-        Assert.Equal(first.Serial, _temp.Do(s => s.GetSystem()).Serial);
-    }
-
-    [Fact]
-    public void Open_OlderSchema_MigratesForwardKeepingData()
-    {
-        _temp.Do(s => s.CreatePartition("vios1", PartitionType.Vios));
-        string[] v2 = [.. Schema.Migrations, "CREATE TABLE note (text TEXT);"];
-        using (var s = ManagedSystem.Open(_temp.Folder, new ManagedSystemOptions(), v2))
-            Assert.Equal(("vios1", 2), (s.GetPartition("vios1").Name, s.GetSystem().SchemaVersion));
         using var c = Raw(_temp.DatabasePath);
-        Assert.Equal(2L, Scalar(c, "PRAGMA user_version"));
-        Assert.Equal(0L, Scalar(c, "SELECT count(*) FROM note"));
+        return Scalar(c, sql);
     }
 
-    [Fact]
-    public void Open_FailingMigration_RollsBackWholly()
+    private ManagedSystem OpenWith(params string[] extraMigrations) =>
+        ManagedSystem.Open(_temp.Folder, new ManagedSystemOptions(), [.. Schema.Migrations, .. extraMigrations]);
+
+    /// <summary>Every file of the folder with its bytes' hash, so "unchanged" covers -wal and -shm files too.</summary>
+    private string FolderState() => string.Join("\n", Directory.GetFiles(_temp.Folder).Order()
+        .Select(f => $"{Path.GetFileName(f)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}"));
+
+    /// <summary>Opening is refused with <paramref name="error"/>, and the folder is byte-for-byte as before.</summary>
+    private ConfigurationException AssertOpenRefusedLeavingFilesAlone(ConfigurationError error)
     {
-        _temp.Do(s => s.CreatePartition("vios1", PartitionType.Vios));
-        string[] broken = [.. Schema.Migrations, "CREATE TABLE half (x INT); INSERT INTO nosuch VALUES (1);"];
-        Assert.Throws<SqliteException>(() => ManagedSystem.Open(_temp.Folder, new ManagedSystemOptions(), broken));
-        using var c = Raw(_temp.DatabasePath);
-        Assert.Equal(1L, Scalar(c, "PRAGMA user_version"));
-        Assert.Equal(0L, Scalar(c, "SELECT count(*) FROM sqlite_master WHERE name = 'half'"));
-        Assert.Equal(1L, Scalar(c, "SELECT count(*) FROM partition"));
+        var before = FolderState();
+        var e = Refused.With(error, () => { using var s = _temp.Open(); return s.GetPartitions(); });
+        Assert.Equal(_temp.DatabasePath, e.Target);
+        Assert.Contains(_temp.DatabasePath, e.Message);
+        Assert.Equal(before, FolderState());
+        return e;
     }
 
-    [Fact]
-    public void Open_NewerSchema_RefusedAndFileUnchanged()
+    private void CreateSampleData(int partitions)
     {
-        _temp.Do(s => s.GetSystem());
-        using (var c = Raw(_temp.DatabasePath)) Scalar(c, "PRAGMA user_version = 99");
-        var before = Hash();
-        Refused.With(ConfigurationError.DatabaseSchemaTooNew, () => _temp.Open());
-        Assert.Equal(before, Hash());
-    }
-
-    [Fact]
-    public void Open_GarbageFile_RefusedAsCorruptAndFileUnchanged()
-    {
-        File.WriteAllText(_temp.DatabasePath, "definitely not SQLite, and worth keeping");
-        var before = Hash();
-        Refused.With(ConfigurationError.DatabaseCorrupt, () => _temp.Open());
-        Assert.Equal(before, Hash());
-    }
-
-    [Fact]
-    public void Open_DamagedPages_RefusedAsCorrupt()
-    {
-        _temp.Do(s =>
+        using var s = _temp.Open();
+        s.CreatePartition("vios1", PartitionType.Vios, maxVirtualSlots: 1024);
+        for (var i = 0; i < partitions; i++)
         {
-            for (var i = 0; i < 60; i++) s.CreatePartition($"p{i}", PartitionType.AixLinux);
-            return 0;
-        });
-        var bytes = File.ReadAllBytes(_temp.DatabasePath);
-        Assert.True(bytes.Length > 4 * 4096);
-        for (var i = 4096; i < bytes.Length; i += 7) bytes[i] ^= 0x5A; // every page after the header page
-        File.WriteAllBytes(_temp.DatabasePath, bytes);
-        Refused.With(ConfigurationError.DatabaseCorrupt, () => _temp.Open());
-        Assert.Equal(bytes, File.ReadAllBytes(_temp.DatabasePath));
+            s.CreatePartition($"lpar-with-a-longish-name-{i:D4}", PartitionType.AixLinux);
+            s.AddAdapter("vios1", Requests.Server(2 + i, $"lpar-with-a-longish-name-{i:D4}", 3, required: true));
+        }
     }
 
     [Fact]
-    public void Open_ForeignDatabase_RefusedAsNotVScsi()
+    public void Open_NewFolder_CreatesWalDatabaseWithSevenCharacterSerial()
     {
-        using (var c = Raw(_temp.DatabasePath)) Scalar(c, "CREATE TABLE invoices (id INT)");
-        var before = Hash();
-        Refused.With(ConfigurationError.DatabaseNotVScsi, () => _temp.Open());
-        Assert.Equal(before, Hash());
+        var system = _temp.Do(s => s.GetSystem());
+        Assert.Matches("^[0-9A-Z]{7}$", system.Serial);
+        Assert.Equal($"Server-{system.Serial}", system.Name);
+        Assert.Equal(Schema.Migrations.Count, system.SchemaVersion);
+        Assert.Equal(_temp.DatabasePath, system.DatabasePath);
+        Assert.Equal("wal", Scalar("PRAGMA journal_mode"));
+        Assert.Equal((long)Schema.Migrations.Count, Scalar("PRAGMA user_version"));
+        Assert.Equal("ok", Scalar("PRAGMA integrity_check"));
     }
 
     [Fact]
-    public void Write_LockedLongerThanBusyTimeout_RefusedAsLocked()
+    public void Open_FolderMissing_CreatesIt()
+    {
+        var nested = Path.Combine(_temp.Folder, "a", "b");
+        using var s = ManagedSystem.Open(nested);
+        Assert.True(File.Exists(Path.Combine(nested, "system.db")));
+        Assert.Equal(Path.Combine(nested, "system.db"), s.DatabasePath);
+    }
+
+    [Fact]
+    public void Open_Reopened_KeepsSerialAndData()
+    {
+        var serial = _temp.Do(s => s.GetSystem().Serial);
+        _temp.Do(s => s.CreatePartition("vios1", PartitionType.Vios));
+        using var reopened = _temp.Open();
+        Assert.Equal(serial, reopened.GetSystem().Serial);
+        Assert.Equal("vios1", Assert.Single(reopened.GetPartitions()).Name);
+    }
+
+    [Fact]
+    public void Open_TwoFolders_DifferentSerials()
+    {
+        using var other = new TempSystem();
+        Assert.NotEqual(_temp.Do(s => s.GetSystem().Serial), other.Do(s => s.GetSystem().Serial));
+    }
+
+    [Fact]
+    public void Open_EmptyFile_InitializedAsNew()
+    {
+        File.WriteAllBytes(_temp.DatabasePath, []);
+        Assert.Equal(Schema.Migrations.Count, _temp.Do(s => s.GetSystem()).SchemaVersion);
+    }
+
+    [Fact]
+    public void Open_Version1WithTestOnlyVersion2_MigratesKeepingData()
+    {
+        var serial = _temp.Do(s => { s.CreatePartition("vios1", PartitionType.Vios); return s.GetSystem().Serial; });
+        Assert.Equal(1L, Scalar("PRAGMA user_version"));
+        using (var s = OpenWith("ALTER TABLE partition ADD COLUMN note TEXT NOT NULL DEFAULT 'migrated'; CREATE TABLE test_only (x INTEGER);"))
+        {
+            Assert.Equal(2, s.GetSystem().SchemaVersion);
+            Assert.Equal((serial, "vios1"), (s.GetSystem().Serial, s.GetPartition("vios1").Name));
+            s.CreatePartition("lpar2", PartitionType.AixLinux); // the model still works on the new schema
+        }
+        Assert.Equal(2L, Scalar("PRAGMA user_version"));
+        Assert.Equal("migrated", Scalar("SELECT note FROM partition WHERE name = 'vios1'"));
+        Assert.Equal(2L, Scalar("SELECT count(*) FROM partition"));
+        using (var again = OpenWith("ALTER TABLE partition ADD COLUMN note TEXT NOT NULL DEFAULT 'migrated'; CREATE TABLE test_only (x INTEGER);"))
+            Assert.Equal(2, again.GetSystem().SchemaVersion); // already there: not applied twice
+    }
+
+    [Fact]
+    public void Open_NewFolderWithExtraMigrations_AppliesAllInOrder()
+    {
+        using var s = OpenWith("CREATE TABLE v2 (x INTEGER);", "INSERT INTO v2 VALUES (42);");
+        Assert.Equal(3, s.GetSystem().SchemaVersion);
+        s.Dispose();
+        Assert.Equal(42L, Scalar("SELECT x FROM v2"));
+    }
+
+    [Theory]
+    [InlineData("CREATE TABLE half (x INTEGER); INSERT INTO nosuch VALUES (1);")]
+    [InlineData("CREATE TABLE half (x INTEGER); UPDATE partition SET default_profile = 'changed'; SELECT nosuch FROM partition;")]
+    public void Open_FailingMigration_RollsBackWholly(string failing)
+    {
+        CreateSampleData(3);
+        var before = (Scalar("PRAGMA user_version"), Scalar("SELECT group_concat(name) FROM partition"), Scalar("SELECT count(*) FROM sqlite_master"));
+        var e = Assert.ThrowsAny<Exception>(() => OpenWith("CREATE TABLE v2 (x INTEGER);", failing));
+        Assert.Contains("nosuch", e.Message);
+        Assert.Equal(before, (Scalar("PRAGMA user_version"), Scalar("SELECT group_concat(name) FROM partition"), Scalar("SELECT count(*) FROM sqlite_master")));
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('v2', 'half')"));
+        Assert.Equal(1, _temp.Do(s => s.GetSystem()).SchemaVersion); // still usable by this build
+    }
+
+    [Fact]
+    public void Open_FailingFirstMigrationOnNewFolder_RetryWithGoodSchemaSucceeds()
+    {
+        Assert.ThrowsAny<Exception>(() => ManagedSystem.Open(_temp.Folder, new ManagedSystemOptions(), ["CREATE TABLE t (x INTEGER); SELECT nosuch;"]));
+        Assert.Equal(0L, Scalar("SELECT count(*) FROM sqlite_master"));
+        Assert.Equal(1, _temp.Do(s => s.GetSystem()).SchemaVersion);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(99)]
+    public void Open_SchemaNewerThanKnown_DatabaseSchemaTooNewFileUnchanged(int version)
+    {
+        CreateSampleData(2);
+        using (var c = Raw(_temp.DatabasePath)) Scalar(c, $"PRAGMA user_version = {version}");
+        var e = AssertOpenRefusedLeavingFilesAlone(ConfigurationError.DatabaseSchemaTooNew);
+        Assert.Contains($"schema version {version}", e.Message);
+        Assert.Equal((long)version, Scalar("PRAGMA user_version"));
+    }
+
+    [Theory]
+    [InlineData("definitely not SQLite, and worth keeping")]
+    [InlineData("abc")]
+    [InlineData("SQLite format 3")] // the header's first 15 bytes, then nothing
+    public void Open_GarbageFile_DatabaseCorruptFileUnchanged(string content)
+    {
+        File.WriteAllText(_temp.DatabasePath, content);
+        var e = AssertOpenRefusedLeavingFilesAlone(ConfigurationError.DatabaseCorrupt);
+        Assert.Contains("not an SQLite database", e.Message);
+    }
+
+    [Fact]
+    public void Open_SqliteHeaderThenGarbage_DatabaseCorruptFileUnchanged()
+    {
+        var bytes = new byte[8192];
+        new Random(7).NextBytes(bytes);
+        "SQLite format 3\0"u8.CopyTo(bytes);
+        File.WriteAllBytes(_temp.DatabasePath, bytes);
+        AssertOpenRefusedLeavingFilesAlone(ConfigurationError.DatabaseCorrupt);
+    }
+
+    // SQLite file format, 1.6 "B-tree Pages": the b-tree page header holds the page type at offset 0
+    // and the start of the cell content area at offset 5 (2 bytes, big-endian); page 1's header follows
+    // the 100-byte database header. The bytes between the cell pointer array and the content area are
+    // unused, so damage there is invisible by design: the test damages only pages whose middle holds cells.
+    private const int DatabaseHeaderLength = 100;
+    private const int PageTypeOffset = 0;
+    private const int CellContentStartOffset = 5;
+    private const int DamageLength = 128;
+
+    private static IEnumerable<int> PagesWithCellsInTheMiddle(byte[] file, int pageSize)
+    {
+        for (var page = 2; page <= file.Length / pageSize; page++)
+        {
+            var header = file.AsSpan((page - 1) * pageSize);
+            var type = header[PageTypeOffset];
+            var contentStart = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(header[CellContentStartOffset..]);
+            if (type is 2 or 5 or 10 or 13 && contentStart > 0 && contentStart < (pageSize - DamageLength) / 2)
+                yield return page;
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Open_DamagedPageInTheMiddle_DatabaseCorrupt(int which)
+    {
+        CreateSampleData(120);
+        var pageSize = Convert.ToInt32(Scalar("PRAGMA page_size"));
+        var bytes = File.ReadAllBytes(_temp.DatabasePath);
+        var pages = PagesWithCellsInTheMiddle(bytes, pageSize).ToList();
+        Assert.True(pages.Count > which, $"only {pages.Count} full pages");
+        var middle = (pages[which] - 1) * pageSize + pageSize / 2;
+        bytes.AsSpan(middle - DamageLength / 2, DamageLength).Fill(0xA5);
+        File.WriteAllBytes(_temp.DatabasePath, bytes);
+        var e = AssertOpenRefusedLeavingFilesAlone(ConfigurationError.DatabaseCorrupt);
+        Assert.Contains("damaged", e.Message);
+    }
+
+    [Fact]
+    public void Open_DamagedBTreePageHeader_DatabaseCorrupt()
+    {
+        CreateSampleData(120);
+        var pageSize = Convert.ToInt32(Scalar("PRAGMA page_size"));
+        var bytes = File.ReadAllBytes(_temp.DatabasePath);
+        bytes[pageSize + PageTypeOffset] = 0xFF; // page 2's b-tree header: no such page type
+        File.WriteAllBytes(_temp.DatabasePath, bytes);
+        AssertOpenRefusedLeavingFilesAlone(ConfigurationError.DatabaseCorrupt);
+    }
+
+    [Theory]
+    [InlineData("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")]
+    [InlineData("CREATE TABLE partition (x INTEGER)")]
+    [InlineData("CREATE VIEW v AS SELECT 1")]
+    public void Open_ForeignSqliteDatabase_DatabaseNotVScsiFileUnchanged(string sql)
+    {
+        using (var c = Raw(_temp.DatabasePath)) Scalar(c, sql);
+        var e = AssertOpenRefusedLeavingFilesAlone(ConfigurationError.DatabaseNotVScsi);
+        Assert.Contains("did not create", e.Message);
+    }
+
+    [Fact]
+    public void Write_ExclusiveLockHeldLongerThanBusyTimeout_DatabaseLocked()
+    {
+        _temp.Do(s => s.CreatePartition("vios1", PartitionType.Vios));
+        using var holder = Raw(_temp.DatabasePath);
+        Scalar(holder, "BEGIN EXCLUSIVE");
+        using var s = _temp.Open(new ManagedSystemOptions { BusyTimeout = TimeSpan.FromMilliseconds(300) });
+        Assert.Single(s.GetPartitions()); // WAL: readers are not blocked by a writer
+
+        var clock = Stopwatch.StartNew();
+        var e = Refused.With(ConfigurationError.DatabaseLocked, () => s.CreatePartition("lpar2", PartitionType.AixLinux));
+        clock.Stop();
+        Assert.Contains("busy timeout", e.Message);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+
+        Scalar(holder, "ROLLBACK");
+        Assert.Equal(2, s.CreatePartition("lpar2", PartitionType.AixLinux).Id);
+    }
+
+    [Fact]
+    public async Task Write_LockReleasedWithinBusyTimeout_Waits()
     {
         _temp.Do(s => s.GetSystem());
         using var holder = Raw(_temp.DatabasePath);
         Scalar(holder, "BEGIN EXCLUSIVE");
-        using var s = _temp.Open(new ManagedSystemOptions { BusyTimeout = TimeSpan.FromMilliseconds(300) });
-        Refused.With(ConfigurationError.DatabaseLocked, () => s.CreatePartition("vios1", PartitionType.Vios));
-        Scalar(holder, "ROLLBACK");
+        var release = Task.Run(async () =>
+        {
+            await Task.Delay(300);
+            Scalar(holder, "COMMIT");
+        });
+        using var s = _temp.Open(new ManagedSystemOptions { BusyTimeout = TimeSpan.FromSeconds(10) });
         Assert.Equal(1, s.CreatePartition("vios1", PartitionType.Vios).Id);
+        await release;
     }
 }
