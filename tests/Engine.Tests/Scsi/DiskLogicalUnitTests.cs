@@ -7,31 +7,11 @@ using VScsi.Engine.Storage;
 namespace VScsi.Engine.Tests.Scsi;
 
 /// <summary>SBC commands on a file-backed disk: every CDB length, range checks, capacity, sense.</summary>
-public sealed class DiskLogicalUnitTests : IAsyncLifetime
+public sealed class DiskLogicalUnitTests() : DiskTestBase(BlockCount * 512L)
 {
     private const int BlockCount = 2048;
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"vscsi-disk-{Guid.NewGuid():N}.img");
-    private FileBlockStore _store = null!;
-    private DiskLogicalUnit _disk = null!;
-
-    public Task InitializeAsync()
-    {
-        _store = FileBlockStore.Create(_path, BlockCount * 512L);
-        _disk = new DiskLogicalUnit(Identity(), _store);
-        _disk.Attentions.Take(ScsiCommand.DefaultNexus); // consume the power-on unit attention
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        File.Delete(_path);
-    }
 
     internal static LogicalUnitIdentity Identity() => new("VSCSI", "VDISK", "0001", "SN0001", Guid.Parse("11111111-2222-3333-4444-555555555555"));
-
-    private ValueTask<ScsiResult> Run(byte[] cdb, byte[]? dataOut = null, byte[]? dataIn = null) =>
-        _disk.ExecuteAsync(new ScsiCommand(cdb, dataOut ?? default(ReadOnlyMemory<byte>), dataIn ?? default(Memory<byte>)), CancellationToken.None);
 
     private static byte[] Pattern(int blocks, byte seed)
     {
@@ -85,7 +65,7 @@ public sealed class DiskLogicalUnitTests : IAsyncLifetime
     [Fact]
     public async Task Write_ReadOnlyStore_DataProtect()
     {
-        await using var ro = FileBlockStore.Open(_path, readOnly: true);
+        await using var ro = FileBlockStore.Open(ImagePath, readOnly: true);
         var disk = new DiskLogicalUnit(Identity(), ro);
         disk.Attentions.Take(ScsiCommand.DefaultNexus);
         var result = await disk.ExecuteAsync(new ScsiCommand(CdbBuilder.Write(10, 0, 1), new byte[512]), CancellationToken.None);

@@ -8,30 +8,13 @@ using VScsi.Engine.Storage;
 namespace VScsi.Engine.Tests.Scsi;
 
 /// <summary>INQUIRY, REQUEST SENSE and TEST UNIT READY, shared by every logical unit.</summary>
-public sealed class InquiryTests : IAsyncLifetime
+public sealed class InquiryTests() : DiskTestBase(1 << 20)
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"vscsi-inq-{Guid.NewGuid():N}.img");
-    private FileBlockStore _store = null!;
-    private DiskLogicalUnit _disk = null!;
-
-    public Task InitializeAsync()
-    {
-        _store = FileBlockStore.Create(_path, 1 << 20);
-        _disk = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), _store);
-        _disk.Attentions.Take(ScsiCommand.DefaultNexus); // consume the power-on unit attention
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        File.Delete(_path);
-    }
 
     private async Task<(ScsiResult Result, byte[] Data)> Run(byte[] cdb, int buffer = 255)
     {
         var data = Enumerable.Repeat((byte)0xEE, buffer).ToArray();
-        var result = await _disk.ExecuteAsync(new ScsiCommand(cdb, default, data), CancellationToken.None);
+        var result = await Disk.ExecuteAsync(new ScsiCommand(cdb, default, data), CancellationToken.None);
         return (result, data);
     }
 
@@ -80,7 +63,7 @@ public sealed class InquiryTests : IAsyncLifetime
         Assert.Equal(6, id[8] >> 4);                                                  // NAA 6: IEEE registered extended
 
         // The same identity gives the same NAA after a "restart" (a new unit over the same store).
-        var again = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), _store);
+        var again = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), Store);
         var other = new byte[255];
         await again.ExecuteAsync(new ScsiCommand(CdbBuilder.Inquiry(255, true, 0x83), default, other), CancellationToken.None);
         Assert.Equal(id.AsSpan(0, 24).ToArray(), other.AsSpan(0, 24).ToArray());

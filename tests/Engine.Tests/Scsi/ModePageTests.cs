@@ -7,30 +7,13 @@ using VScsi.Engine.Storage;
 namespace VScsi.Engine.Tests.Scsi;
 
 /// <summary>MODE SENSE/SELECT 6 and 10: caching and control pages, block descriptors, changeable values.</summary>
-public sealed class ModePageTests : IAsyncLifetime
+public sealed class ModePageTests() : DiskTestBase(4096 * 512L)
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"vscsi-mode-{Guid.NewGuid():N}.img");
-    private FileBlockStore _store = null!;
-    private DiskLogicalUnit _disk = null!;
-
-    public Task InitializeAsync()
-    {
-        _store = FileBlockStore.Create(_path, 4096 * 512L);
-        _disk = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), _store);
-        _disk.Attentions.Take(ScsiCommand.DefaultNexus); // consume the power-on unit attention
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        File.Delete(_path);
-    }
 
     private async Task<(ScsiResult Result, byte[] Data)> Run(byte[] cdb, byte[]? dataOut = null)
     {
         var data = Enumerable.Repeat((byte)0xEE, 255).ToArray();
-        return (await _disk.ExecuteAsync(new ScsiCommand(cdb, dataOut ?? default(ReadOnlyMemory<byte>), data), CancellationToken.None), data);
+        return (await Disk.ExecuteAsync(new ScsiCommand(cdb, dataOut ?? default(ReadOnlyMemory<byte>), data), CancellationToken.None), data);
     }
 
     [Theory]
@@ -86,7 +69,7 @@ public sealed class ModePageTests : IAsyncLifetime
         current.AsSpan(header, 20).CopyTo(list.AsSpan(header));
         list[header + 2] &= 0xFB; // WCE off
         SenseAssert.Good((await Run(CdbBuilder.ModeSelect(length, list.Length), list)).Result);
-        Assert.False(_disk.WriteCacheEnabled);
+        Assert.False(Disk.WriteCacheEnabled);
         var (_, after) = await Run(CdbBuilder.ModeSense(length, 0x08, dbd: true));
         Assert.Equal(0, after[header + 2] & 0x04);
         SenseAssert.Good((await Run(CdbBuilder.Write(10, 0, 1), new byte[512])).Result); // now a forced-unit-access write
@@ -102,6 +85,6 @@ public sealed class ModePageTests : IAsyncLifetime
         SenseAssert.Check((await Run(CdbBuilder.ModeSelect(6, list.Length), list)).Result, SenseKey.IllegalRequest, 0x26, 0x00);
         SenseAssert.Check((await Run(CdbBuilder.ModeSelect(6, list.Length, save: true), list)).Result, SenseKey.IllegalRequest, 0x24, 0x00, fieldPointer: 1);
         SenseAssert.Check((await Run(CdbBuilder.ModeSelect(10, 30), new byte[10])).Result, SenseKey.IllegalRequest, 0x1A, 0x00);
-        Assert.True(_disk.WriteCacheEnabled);
+        Assert.True(Disk.WriteCacheEnabled);
     }
 }

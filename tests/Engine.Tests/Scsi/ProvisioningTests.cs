@@ -7,29 +7,9 @@ using VScsi.Engine.Storage;
 namespace VScsi.Engine.Tests.Scsi;
 
 /// <summary>UNMAP, WRITE SAME and GET LBA STATUS on a sparse image: thin disks stay thin.</summary>
-public sealed class ProvisioningTests : IAsyncLifetime
+public sealed class ProvisioningTests() : DiskTestBase(BlockCount * 512L)
 {
     private const int BlockCount = 8192; // 4 MiB
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"vscsi-thin-{Guid.NewGuid():N}.img");
-    private FileBlockStore _store = null!;
-    private DiskLogicalUnit _disk = null!;
-
-    public Task InitializeAsync()
-    {
-        _store = FileBlockStore.Create(_path, BlockCount * 512L);
-        _disk = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), _store);
-        _disk.Attentions.Take(ScsiCommand.DefaultNexus); // consume the power-on unit attention
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        File.Delete(_path);
-    }
-
-    private ValueTask<ScsiResult> Run(byte[] cdb, byte[]? dataOut = null, byte[]? dataIn = null) =>
-        _disk.ExecuteAsync(new ScsiCommand(cdb, dataOut ?? default(ReadOnlyMemory<byte>), dataIn ?? default(Memory<byte>)), CancellationToken.None);
 
     private async Task<List<(ulong Lba, uint Blocks, byte Status)>> LbaStatus(ulong lba)
     {

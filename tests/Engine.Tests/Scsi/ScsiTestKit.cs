@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using VScsi.Engine.Scsi;
 using VScsi.Engine.Scsi.Cdb;
+using VScsi.Engine.Scsi.Block;
 using VScsi.Engine.Scsi.Sense;
+using VScsi.Engine.Storage;
 
 namespace VScsi.Engine.Tests.Scsi;
 
@@ -187,4 +189,32 @@ public static class SenseAssert
             Assert.Equal(field, BinaryPrimitives.ReadUInt16BigEndian(sense.AsSpan(16)));
         }
     }
+}
+
+/// <summary>
+/// A disk logical unit over a fresh sparse image, with the power-on unit attention of the default
+/// nexus already consumed; the image is deleted afterwards.
+/// </summary>
+public abstract class DiskTestBase(long sizeBytes) : IAsyncLifetime
+{
+    protected string ImagePath { get; } = Path.Combine(Path.GetTempPath(), $"vscsi-disk-{Guid.NewGuid():N}.img");
+    protected FileBlockStore Store { get; private set; } = null!;
+    protected DiskLogicalUnit Disk { get; set; } = null!;
+
+    public virtual Task InitializeAsync()
+    {
+        Store = FileBlockStore.Create(ImagePath, sizeBytes);
+        Disk = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), Store);
+        Disk.Attentions.Take(ScsiCommand.DefaultNexus);
+        return Task.CompletedTask;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        File.Delete(ImagePath);
+    }
+
+    protected ValueTask<ScsiResult> Run(byte[] cdb, byte[]? dataOut = null, byte[]? dataIn = null) =>
+        Disk.ExecuteAsync(new ScsiCommand(cdb, dataOut ?? default(ReadOnlyMemory<byte>), dataIn ?? default(Memory<byte>)), CancellationToken.None);
 }

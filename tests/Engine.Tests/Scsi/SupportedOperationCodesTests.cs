@@ -8,25 +8,8 @@ using VScsi.Engine.Storage;
 namespace VScsi.Engine.Tests.Scsi;
 
 /// <summary>REPORT SUPPORTED OPERATION CODES is generated from the opcode table, so it lists exactly what is handled.</summary>
-public sealed class SupportedOperationCodesTests : IAsyncLifetime
+public sealed class SupportedOperationCodesTests() : DiskTestBase(1 << 20)
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"vscsi-rsoc-{Guid.NewGuid():N}.img");
-    private FileBlockStore _store = null!;
-    private DiskLogicalUnit _disk = null!;
-
-    public Task InitializeAsync()
-    {
-        _store = FileBlockStore.Create(_path, 1 << 20);
-        _disk = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), _store);
-        _disk.Attentions.Take(ScsiCommand.DefaultNexus); // consume the power-on unit attention
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        File.Delete(_path);
-    }
 
     private static byte[] Cdb(byte options, byte opcode = 0, ushort serviceAction = 0, uint allocation = 4096)
     {
@@ -43,7 +26,7 @@ public sealed class SupportedOperationCodesTests : IAsyncLifetime
     private async Task<(ScsiResult Result, byte[] Data)> Run(byte[] cdb)
     {
         var d = new byte[4096];
-        return (await _disk.ExecuteAsync(new ScsiCommand(cdb, default, d), CancellationToken.None), d);
+        return (await Disk.ExecuteAsync(new ScsiCommand(cdb, default, d), CancellationToken.None), d);
     }
 
     [Fact]
@@ -55,14 +38,14 @@ public sealed class SupportedOperationCodesTests : IAsyncLifetime
         var listed = Enumerable.Range(0, count).Select(i => (d[4 + 8 * i], BinaryPrimitives.ReadUInt16BigEndian(d.AsSpan(6 + 8 * i)))).ToList();
         Assert.Contains((OperationCode.Read16, (ushort)0), listed);
         Assert.Contains((OperationCode.ServiceActionIn16, (ushort)OperationCode.GetLbaStatusServiceAction), listed);
-        Assert.Equal(_disk.Opcodes.Sum(e => Math.Max(1, e.ServiceActions.Count)), count);
+        Assert.Equal(Disk.Opcodes.Sum(e => Math.Max(1, e.ServiceActions.Count)), count);
 
         // Every listed command really is handled: none answers INVALID COMMAND OPERATION CODE.
         foreach (var (opcode, _) in listed)
         {
             var probe = new byte[Math.Max(6, OperationCode.LengthOf(opcode))];
             probe[0] = opcode;
-            var r = await _disk.ExecuteAsync(new ScsiCommand(probe, default, new byte[512]), CancellationToken.None);
+            var r = await Disk.ExecuteAsync(new ScsiCommand(probe, default, new byte[512]), CancellationToken.None);
             Assert.False(r.Reason == SenseReason.InvalidOperationCode, $"opcode {opcode:X2} is listed but not handled");
         }
     }

@@ -7,29 +7,9 @@ using VScsi.Engine.Storage;
 namespace VScsi.Engine.Tests.Scsi;
 
 /// <summary>VERIFY, WRITE AND VERIFY, COMPARE AND WRITE (atomic), PRE-FETCH and START STOP UNIT.</summary>
-public sealed class VerifyTests : IAsyncLifetime
+public sealed class VerifyTests() : DiskTestBase(BlockCount * 512L)
 {
     private const int BlockCount = 1024;
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"vscsi-verify-{Guid.NewGuid():N}.img");
-    private FileBlockStore _store = null!;
-    private DiskLogicalUnit _disk = null!;
-
-    public Task InitializeAsync()
-    {
-        _store = FileBlockStore.Create(_path, BlockCount * 512L);
-        _disk = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), _store);
-        _disk.Attentions.Take(ScsiCommand.DefaultNexus);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        File.Delete(_path);
-    }
-
-    private ValueTask<ScsiResult> Run(byte[] cdb, byte[]? dataOut = null, byte[]? dataIn = null) =>
-        _disk.ExecuteAsync(new ScsiCommand(cdb, dataOut ?? default(ReadOnlyMemory<byte>), dataIn ?? default(Memory<byte>)), CancellationToken.None);
 
     private static byte[] Cdb16(byte opcode, ulong lba, uint blocks, byte flags = 0)
     {
