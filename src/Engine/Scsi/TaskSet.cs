@@ -90,11 +90,6 @@ public sealed class TaskSet(LogicalUnit unit)
         Unit.Attentions.Raise(SenseReason.LogicalUnitReset);
     }
 
-    public int Outstanding(string nexus)
-    {
-        lock (_gate) return _tasks.Count(t => t.Nexus == nexus);
-    }
-
     private int Abort(Func<Entry, bool> which)
     {
         List<Entry> victims;

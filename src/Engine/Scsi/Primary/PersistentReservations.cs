@@ -25,7 +25,7 @@ public sealed class PersistentReservations
     private PersistentReservationType? _typeValue;
     private int _hasReservation;
 
-    private PersistentReservationType? _type
+    private PersistentReservationType? ReservationType
     {
         get => _typeValue;
         set
@@ -42,15 +42,10 @@ public sealed class PersistentReservations
         _generation = state.Generation;
         _keys = new Dictionary<string, ulong>(state.Registrations, StringComparer.Ordinal);
         _holder = state.Holder;
-        _type = state.Type;
+        ReservationType = state.Type;
     }
 
     private enum OutAction : byte { Register = 0, Reserve = 1, Release = 2, Clear = 3, Preempt = 4, PreemptAndAbort = 5, RegisterAndIgnore = 6 }
-
-    public bool HasReservation
-    {
-        get { lock (_gate) return _type is not null; }
-    }
 
     public static void Register(LogicalUnit unit)
     {
@@ -64,7 +59,7 @@ public sealed class PersistentReservations
     private static bool RegistrantsOnly(PersistentReservationType? t) => t is PersistentReservationType.WriteExclusiveRegistrantsOnly
         or PersistentReservationType.ExclusiveAccessRegistrantsOnly || AllRegistrants(t);
 
-    private bool IsHolder(string nexus) => _type is not null && (AllRegistrants(_type) ? _keys.ContainsKey(nexus) : _holder == nexus);
+    private bool IsHolder(string nexus) => ReservationType is not null && (AllRegistrants(ReservationType) ? _keys.ContainsKey(nexus) : _holder == nexus);
 
     /// <summary>Whether a command from <paramref name="command"/>'s nexus conflicts with the reservation (SPC-5 table 69).</summary>
     public bool Conflicts(ScsiCommand command, bool writes)
@@ -72,7 +67,7 @@ public sealed class PersistentReservations
         if (Volatile.Read(ref _hasReservation) == 0) return false; // the common case, without the lock
         lock (_gate)
         {
-            if (_type is not PersistentReservationType type || IsHolder(command.Nexus)) return false;
+            if (ReservationType is not PersistentReservationType type || IsHolder(command.Nexus)) return false;
             if (command.OperationCode is OperationCode.Reserve6 or OperationCode.Reserve10 or OperationCode.Release6 or OperationCode.Release10) return true;
             if (RegistrantsOnly(type) && _keys.ContainsKey(command.Nexus)) return false;
             var exclusiveAccess = type is PersistentReservationType.ExclusiveAccess or PersistentReservationType.ExclusiveAccessRegistrantsOnly
@@ -118,7 +113,7 @@ public sealed class PersistentReservations
 
     private byte[] ReadReservation()
     {
-        if (_type is not PersistentReservationType type) return Header(0);
+        if (ReservationType is not PersistentReservationType type) return Header(0);
         var d = Header(16);
         // For an all-registrants reservation the key reported is zero (SPC-5 6.16.3.3).
         BinaryPrimitives.WriteUInt64BigEndian(d.AsSpan(8), AllRegistrants(type) ? 0 : _keys[_holder!]);
@@ -148,7 +143,7 @@ public sealed class PersistentReservations
             if (IsHolder(nexus))
             {
                 d[o + 12] = 0x01;           // R_HOLDER
-                d[o + 13] = (byte)_type!.Value;
+                d[o + 13] = (byte)ReservationType!.Value;
             }
             BinaryPrimitives.WriteUInt32BigEndian(d.AsSpan(o + 20), (uint)id.Length);
             id.CopyTo(d, o + 24);
@@ -200,7 +195,7 @@ public sealed class PersistentReservations
                 OutAction.Clear => Clear(unit, c.Nexus),
                 _ => Preempt(unit, c.Nexus, serviceKey, type),
             };
-            if (result.IsGood) _store.Save(new PersistentReservationState(_generation, new Dictionary<string, ulong>(_keys), _holder, _type));
+            if (result.IsGood) _store.Save(new PersistentReservationState(_generation, new Dictionary<string, ulong>(_keys), _holder, ReservationType));
             return result;
         }
     }
@@ -227,29 +222,29 @@ public sealed class PersistentReservations
         var wasHolder = IsHolder(nexus);
         _keys.Remove(nexus);
         if (!wasHolder) return;
-        if (AllRegistrants(_type) && _keys.Count > 0) return; // the reservation stays with the other registrants
-        var type = _type;
-        (_holder, _type) = (null, null);
+        if (AllRegistrants(ReservationType) && _keys.Count > 0) return; // the reservation stays with the other registrants
+        var type = ReservationType;
+        (_holder, ReservationType) = (null, null);
         if (RegistrantsOnly(type))
             foreach (var other in _keys.Keys) unit.Attentions.RaiseFor(other, SenseReason.ReservationsReleased);
     }
 
     private ScsiResult Reserve(string nexus, PersistentReservationType type)
     {
-        if (_type is null)
+        if (ReservationType is null)
         {
-            (_holder, _type) = (nexus, type);
+            (_holder, ReservationType) = (nexus, type);
             return ScsiResult.Good();
         }
-        return IsHolder(nexus) && _type == type ? ScsiResult.Good() : Conflict;
+        return IsHolder(nexus) && ReservationType == type ? ScsiResult.Good() : Conflict;
     }
 
     private ScsiResult Release(LogicalUnit unit, string nexus, PersistentReservationType type)
     {
-        if (_type is null || !IsHolder(nexus)) return ScsiResult.Good();
-        if (_type != type) return ScsiResult.Check(SenseReason.InvalidReleaseOfPersistentReservation);
+        if (ReservationType is null || !IsHolder(nexus)) return ScsiResult.Good();
+        if (ReservationType != type) return ScsiResult.Check(SenseReason.InvalidReleaseOfPersistentReservation);
         var wasRestricted = type is not (PersistentReservationType.WriteExclusive or PersistentReservationType.ExclusiveAccess);
-        (_holder, _type) = (null, null);
+        (_holder, ReservationType) = (null, null);
         if (wasRestricted)
             foreach (var other in _keys.Keys.Where(k => k != nexus)) unit.Attentions.RaiseFor(other, SenseReason.ReservationsReleased);
         return ScsiResult.Good();
@@ -259,17 +254,17 @@ public sealed class PersistentReservations
     {
         foreach (var other in _keys.Keys.Where(k => k != nexus)) unit.Attentions.RaiseFor(other, SenseReason.ReservationsPreempted);
         _keys.Clear();
-        (_holder, _type) = (null, null);
+        (_holder, ReservationType) = (null, null);
         _generation++;
         return ScsiResult.Good();
     }
 
     private ScsiResult Preempt(LogicalUnit unit, string nexus, ulong serviceKey, PersistentReservationType type)
     {
-        var allRegistrants = AllRegistrants(_type);
+        var allRegistrants = AllRegistrants(ReservationType);
         if (serviceKey == 0 && !allRegistrants) return ScsiResult.InvalidParameter(8);
         var victims = _keys.Where(kv => kv.Key != nexus && (allRegistrants && serviceKey == 0 || kv.Value == serviceKey)).Select(kv => kv.Key).ToList();
-        var takesReservation = _type is not null && (allRegistrants ? serviceKey == 0 || victims.Count > 0 : _holder is not null && _keys.GetValueOrDefault(_holder) == serviceKey);
+        var takesReservation = ReservationType is not null && (allRegistrants ? serviceKey == 0 || victims.Count > 0 : _holder is not null && _keys.GetValueOrDefault(_holder) == serviceKey);
         if (victims.Count == 0 && !takesReservation) return Conflict;
         foreach (var victim in victims)
         {
@@ -278,9 +273,9 @@ public sealed class PersistentReservations
         }
         if (takesReservation)
         {
-            if (_type != type)
+            if (ReservationType != type)
                 foreach (var other in _keys.Keys.Where(k => k != nexus)) unit.Attentions.RaiseFor(other, SenseReason.ReservationsReleased);
-            (_holder, _type) = (nexus, type);
+            (_holder, ReservationType) = (nexus, type);
         }
         _generation++;
         return ScsiResult.Good();
