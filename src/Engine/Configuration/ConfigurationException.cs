@@ -45,6 +45,20 @@ public enum ConfigurationError
     RemoteAdapterNotServer,
     RequiredAdapterRemoval,
     RequiredAdapterUnpaired,
+    // Storage and virtual target devices
+    StorageRequiresServerPartition,
+    VirtualDiskNotFound,
+    VirtualDiskNameInvalid,
+    VirtualDiskNameInUse,
+    VirtualDiskPathInUse,
+    VirtualDiskSizeInvalid,
+    VirtualDiskFileError,
+    VirtualDiskMapped,
+    BackingDeviceInUse,
+    BackingDeviceNotOwned,
+    TargetDeviceNotFound,
+    TargetDeviceNameInUse,
+    TooManyTargetDevices,
 }
 
 /// <summary>A refused configuration request: a stable <see cref="Error"/>, a message saying what to do, and the input at fault.</summary>

@@ -180,6 +180,9 @@ public sealed partial class ManagedSystem : IDisposable
     private T Read<T>(Func<ConfigSnapshot, T> work) =>
         _db.Read(c => work(ConfigSnapshot.Load(c, _db.Path, _db.SchemaVersion)));
 
+    private T Read<T>(Func<SqliteConnection, ConfigSnapshot, T> work) =>
+        _db.Read(c => work(c, ConfigSnapshot.Load(c, _db.Path, _db.SchemaVersion)));
+
     private T Write<T>(Func<SqliteConnection, ConfigSnapshot, T> work) =>
         _db.Write(c => work(c, ConfigSnapshot.Load(c, _db.Path, _db.SchemaVersion)));
 

@@ -43,5 +43,28 @@ internal static class Schema
             UNIQUE (config_id, slot),
             UNIQUE (config_id, name));
         """,
+        // 2: virtual disks owned by server partitions, and virtual target devices mapping them to
+        // server adapters (by slot, which profiles and the running configuration share).
+        """
+        CREATE TABLE virtual_disk (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            partition_id INTEGER NOT NULL REFERENCES partition (id) ON DELETE CASCADE,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            path TEXT NOT NULL UNIQUE,
+            block_size INTEGER NOT NULL CHECK (block_size IN (512, 4096)),
+            created INTEGER NOT NULL CHECK (created IN (0, 1)),
+            shareable INTEGER NOT NULL CHECK (shareable IN (0, 1)),
+            unit_id TEXT NOT NULL,
+            serial TEXT NOT NULL);
+        CREATE TABLE target_device (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            partition_id INTEGER NOT NULL REFERENCES partition (id) ON DELETE CASCADE,
+            name TEXT NOT NULL COLLATE NOCASE,
+            server_slot INTEGER NOT NULL,
+            lun INTEGER NOT NULL,
+            disk_id INTEGER NOT NULL REFERENCES virtual_disk (id),
+            UNIQUE (partition_id, name),
+            UNIQUE (partition_id, server_slot, lun));
+        """,
     ];
 }

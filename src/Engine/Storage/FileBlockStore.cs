@@ -7,7 +7,7 @@ namespace VScsi.Engine.Storage;
 /// <see cref="RandomAccess"/> on one <see cref="SafeFileHandle"/>: positional and thread-safe, no
 /// shared stream position. Reads past the end of a shorter file return zeros.
 /// </summary>
-public sealed class FileBlockStore : IBlockStore
+public sealed class FileBlockStore : IBlockStore, IDisposable
 {
     public const int DefaultBlockSize = 512;
 
@@ -120,9 +120,11 @@ public sealed class FileBlockStore : IBlockStore
         return (data, (ulong)endBlock - lba);
     }
 
+    public void Dispose() => _handle.Dispose();
+
     public ValueTask DisposeAsync()
     {
-        _handle.Dispose();
+        Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -35,6 +35,9 @@ public sealed partial class SystemDatabaseTests : IDisposable
         return Scalar(c, sql);
     }
 
+    /// <summary>The schema version this build knows.</summary>
+    private static int Known => Schema.Migrations.Count;
+
     private ManagedSystem OpenWith(params string[] extraMigrations) =>
         ManagedSystem.Open(_temp.Folder, new ManagedSystemOptions(), [.. Schema.Migrations, .. extraMigrations]);
 
@@ -111,28 +114,28 @@ public sealed partial class SystemDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void Open_Version1WithTestOnlyVersion2_MigratesKeepingData()
+    public void Open_CurrentSchemaWithTestOnlyNextVersion_MigratesKeepingData()
     {
         var serial = _temp.Do(s => { s.CreatePartition("vios1", PartitionType.Vios); return s.GetSystem().Serial; });
-        Assert.Equal(1L, Scalar("PRAGMA user_version"));
+        Assert.Equal((long)Known, Scalar("PRAGMA user_version"));
         using (var s = OpenWith("ALTER TABLE partition ADD COLUMN note TEXT NOT NULL DEFAULT 'migrated'; CREATE TABLE test_only (x INTEGER);"))
         {
-            Assert.Equal(2, s.GetSystem().SchemaVersion);
+            Assert.Equal(Known + 1, s.GetSystem().SchemaVersion);
             Assert.Equal((serial, "vios1"), (s.GetSystem().Serial, s.GetPartition("vios1").Name));
             s.CreatePartition("lpar2", PartitionType.AixLinux); // the model still works on the new schema
         }
-        Assert.Equal(2L, Scalar("PRAGMA user_version"));
+        Assert.Equal(Known + 1L, Scalar("PRAGMA user_version"));
         Assert.Equal("migrated", Scalar("SELECT note FROM partition WHERE name = 'vios1'"));
         Assert.Equal(2L, Scalar("SELECT count(*) FROM partition"));
         using (var again = OpenWith("ALTER TABLE partition ADD COLUMN note TEXT NOT NULL DEFAULT 'migrated'; CREATE TABLE test_only (x INTEGER);"))
-            Assert.Equal(2, again.GetSystem().SchemaVersion); // already there: not applied twice
+            Assert.Equal(Known + 1, again.GetSystem().SchemaVersion); // already there: not applied twice
     }
 
     [Fact]
     public void Open_NewFolderWithExtraMigrations_AppliesAllInOrder()
     {
         using var s = OpenWith("CREATE TABLE v2 (x INTEGER);", "INSERT INTO v2 VALUES (42);");
-        Assert.Equal(3, s.GetSystem().SchemaVersion);
+        Assert.Equal(Known + 2, s.GetSystem().SchemaVersion);
         s.Dispose();
         Assert.Equal(42L, Scalar("SELECT x FROM v2"));
     }
@@ -148,7 +151,7 @@ public sealed partial class SystemDatabaseTests : IDisposable
         Assert.Contains("nosuch", e.Message);
         Assert.Equal(before, (Scalar("PRAGMA user_version"), Scalar("SELECT group_concat(name) FROM partition"), Scalar("SELECT count(*) FROM sqlite_master")));
         Assert.Equal(0L, Scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('v2', 'half')"));
-        Assert.Equal(1, _temp.Do(s => s.GetSystem()).SchemaVersion); // still usable by this build
+        Assert.Equal(Known, _temp.Do(s => s.GetSystem()).SchemaVersion); // still usable by this build
     }
 
     [Fact]
@@ -156,14 +159,15 @@ public sealed partial class SystemDatabaseTests : IDisposable
     {
         Assert.ThrowsAny<Exception>(() => ManagedSystem.Open(_temp.Folder, new ManagedSystemOptions(), ["CREATE TABLE t (x INTEGER); SELECT nosuch;"]));
         Assert.Equal(0L, Scalar("SELECT count(*) FROM sqlite_master"));
-        Assert.Equal(1, _temp.Do(s => s.GetSystem()).SchemaVersion);
+        Assert.Equal(Known, _temp.Do(s => s.GetSystem()).SchemaVersion);
     }
 
     [Theory]
-    [InlineData(2)]
-    [InlineData(99)]
-    public void Open_SchemaNewerThanKnown_DatabaseSchemaTooNewFileUnchanged(int version)
+    [InlineData(1)]
+    [InlineData(97)]
+    public void Open_SchemaNewerThanKnown_DatabaseSchemaTooNewFileUnchanged(int above)
     {
+        var version = Known + above;
         CreateSampleData(2);
         using (var c = Raw(_temp.DatabasePath)) Scalar(c, $"PRAGMA user_version = {version}");
         var e = AssertOpenRefusedLeavingFilesAlone(ConfigurationError.DatabaseSchemaTooNew);

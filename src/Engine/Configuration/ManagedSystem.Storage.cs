@@ -1,0 +1,203 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using VScsi.Engine.Storage;
+
+namespace VScsi.Engine.Configuration;
+
+public sealed partial class ManagedSystem
+{
+    /// <summary>VIOS addressing gives each virtual target device a target id 1..63, LUN 0.</summary>
+    public const int MaxTargetDevicesPerAdapter = 63;
+
+    private sealed record DiskRow(long Id, int PartitionId, string Name, string Path, int BlockSize, bool Created, bool Shareable, Guid UnitId, string Serial);
+
+    private sealed record DeviceRow(long Id, int PartitionId, string Name, int ServerSlot, ulong Lun, long DiskId);
+
+    /// <summary>
+    /// Registers a virtual disk of a server partition. With <paramref name="sizeBytes"/> a new image
+    /// file is created (sparse unless <paramref name="preallocate"/>); without it the path must be
+    /// an existing image or device, whose length is the capacity. Existing files are never overwritten.
+    /// </summary>
+    public VirtualDisk CreateVirtualDisk(string partition, string name, string path, long? sizeBytes, int blockSize = FileBlockStore.DefaultBlockSize,
+        bool preallocate = false, bool shareable = false)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var createdFile = false;
+        try
+        {
+            return Write((c, s) =>
+            {
+                var p = s.RequirePartition(partition);
+                if (!p.CanServe)
+                    throw new ConfigurationException(ConfigurationError.StorageRequiresServerPartition,
+                        $"Partition '{p.Name}' is of type {p.Type}; only Vios and IbmI partitions own storage they serve.", p.Name);
+                if (!Names.IsValidAdapterName(name))
+                    throw new ConfigurationException(ConfigurationError.VirtualDiskNameInvalid, $"'{name}' is not a valid disk name: use letters, digits, '-', '_' or '.'.", name);
+                var disks = LoadDisks(c);
+                if (disks.Any(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)))
+                    throw new ConfigurationException(ConfigurationError.VirtualDiskNameInUse, $"A virtual disk named '{name}' already exists.", name);
+                if (disks.Find(d => d.Path == fullPath) is { } holder)
+                    throw new ConfigurationException(ConfigurationError.VirtualDiskPathInUse, $"'{fullPath}' is already virtual disk '{holder.Name}'.", fullPath);
+                if (blockSize is not (512 or 4096))
+                    throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid, $"The block size must be 512 or 4096, not {blockSize}.", blockSize);
+                if (sizeBytes is long size)
+                {
+                    if (size <= 0 || size % blockSize != 0)
+                        throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid, $"The size {size} must be a positive multiple of the block size {blockSize}.", size);
+                    if (File.Exists(fullPath) || Directory.Exists(fullPath))
+                        throw new ConfigurationException(ConfigurationError.VirtualDiskPathInUse, $"'{fullPath}' already exists; omit -Size to use an existing image, or choose a new path.", fullPath);
+                    CreateImage(fullPath, size, blockSize, preallocate);
+                    createdFile = true;
+                }
+                else if (!File.Exists(fullPath))
+                {
+                    throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"'{fullPath}' does not exist; give -Size to create a new image.", fullPath);
+                }
+                var unitId = Guid.NewGuid();
+                Exec(c, "INSERT INTO virtual_disk (partition_id, name, path, block_size, created, shareable, unit_id, serial) VALUES ($p, $n, $path, $b, $c, $s, $u, $serial)",
+                    ("$p", p.Id), ("$n", name), ("$path", fullPath), ("$b", blockSize), ("$c", createdFile ? 1 : 0), ("$s", shareable ? 1 : 0),
+                    ("$u", unitId.ToString()), ("$serial", unitId.ToString("N")[..16].ToUpperInvariant()));
+                return ToDisk(s, LoadDisks(c).Single(d => d.Name == name), []);
+            });
+        }
+        catch when (createdFile)
+        {
+            File.Delete(fullPath); // the record was not written, so the new image goes too
+            throw;
+        }
+    }
+
+    public IReadOnlyList<VirtualDisk> GetVirtualDisks(string? partition = null) => Read((c, s) =>
+    {
+        var owner = partition is null ? null : s.RequirePartition(partition);
+        var devices = LoadDevices(c);
+        return LoadDisks(c).Where(d => owner is null || d.PartitionId == owner.Id).Select(d => ToDisk(s, d, devices)).ToList();
+    });
+
+    /// <summary>Unregisters a virtual disk that no target device maps; with <paramref name="deleteFile"/> its image file is deleted too.</summary>
+    public VirtualDisk RemoveVirtualDisk(string name, bool deleteFile) => Write((c, s) =>
+    {
+        var disk = RequireDisk(LoadDisks(c), name);
+        var mapped = LoadDevices(c).Where(d => d.DiskId == disk.Id).ToList();
+        if (mapped.Count > 0)
+            throw new ConfigurationException(ConfigurationError.VirtualDiskMapped,
+                $"Virtual disk '{disk.Name}' is mapped as {string.Join(", ", mapped.Select(m => m.Name))}. Remove those target devices first.", name);
+        Exec(c, "DELETE FROM virtual_disk WHERE id = $id", ("$id", disk.Id));
+        if (deleteFile && File.Exists(disk.Path)) File.Delete(disk.Path);
+        return ToDisk(s, disk, []);
+    });
+
+    /// <summary>
+    /// Maps a virtual disk to a server adapter (VIOS mkvdev): the device gets the lowest free LUN of
+    /// the adapter and a vtscsiN name unless given. A disk is mapped once unless shareable.
+    /// </summary>
+    public TargetDevice AddTargetDevice(string partition, string serverAdapter, string backingDevice, string? name = null) => Write((c, s) =>
+    {
+        var p = s.RequirePartition(partition);
+        var adapter = s.AdaptersOf(s.Effective(p)).FirstOrDefault(a => a.Definition.Kind == AdapterKind.Server && string.Equals(a.Name, serverAdapter, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ConfigurationException(ConfigurationError.AdapterNotFound, $"Partition '{p.Name}' has no server adapter '{serverAdapter}'.", serverAdapter);
+        var disks = LoadDisks(c);
+        var full = Path.IsPathFullyQualified(backingDevice) || backingDevice.Contains('/') ? Path.GetFullPath(backingDevice) : null;
+        var disk = disks.Find(d => string.Equals(d.Name, backingDevice, StringComparison.OrdinalIgnoreCase) || d.Path == full)
+            ?? throw new ConfigurationException(ConfigurationError.VirtualDiskNotFound, $"No virtual disk is named or stored at '{backingDevice}'. Create it with New-VScsiVirtualDisk.", backingDevice);
+        if (disk.PartitionId != p.Id)
+            throw new ConfigurationException(ConfigurationError.BackingDeviceNotOwned, $"Virtual disk '{disk.Name}' belongs to partition {disk.PartitionId}, not '{p.Name}'.", disk.Name);
+        var devices = LoadDevices(c);
+        if (!disk.Shareable && devices.FirstOrDefault(d => d.DiskId == disk.Id) is { } existing)
+            throw new ConfigurationException(ConfigurationError.BackingDeviceInUse, $"Virtual disk '{disk.Name}' is already mapped as {existing.Name}; mark it shareable to map it again.", disk.Name);
+        var used = devices.Where(d => d.PartitionId == p.Id && d.ServerSlot == adapter.Definition.Slot).Select(d => d.Lun).ToHashSet();
+        var lun = Enumerable.Range(0, MaxTargetDevicesPerAdapter).Select(i => (ulong)i).FirstOrDefault(l => !used.Contains(l), ulong.MaxValue);
+        if (lun == ulong.MaxValue)
+            throw new ConfigurationException(ConfigurationError.TooManyTargetDevices, $"Server adapter {adapter.Name} already has {MaxTargetDevicesPerAdapter} target devices.", adapter.Name);
+        var names = devices.Where(d => d.PartitionId == p.Id).Select(d => d.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (name is not null && (!Names.IsValidAdapterName(name) || names.Contains(name)))
+            throw new ConfigurationException(ConfigurationError.TargetDeviceNameInUse, $"'{name}' is not a valid, unused target device name in '{p.Name}'.", name);
+        name ??= Enumerable.Range(0, int.MaxValue).Select(i => "vtscsi" + i.ToString(CultureInfo.InvariantCulture)).First(n => !names.Contains(n));
+        Exec(c, "INSERT INTO target_device (partition_id, name, server_slot, lun, disk_id) VALUES ($p, $n, $s, $l, $d)",
+            ("$p", p.Id), ("$n", name), ("$s", adapter.Definition.Slot), ("$l", (long)lun), ("$d", disk.Id));
+        return ToDevice(s, LoadDevices(c).Single(d => d.PartitionId == p.Id && d.Name == name), disks);
+    });
+
+    /// <summary>Removes a virtual target device (VIOS rmvdev); the virtual disk stays.</summary>
+    public TargetDevice RemoveTargetDevice(string partition, string name) => Write((c, s) =>
+    {
+        var p = s.RequirePartition(partition);
+        var device = LoadDevices(c).Find(d => d.PartitionId == p.Id && string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new ConfigurationException(ConfigurationError.TargetDeviceNotFound, $"Partition '{p.Name}' has no target device '{name}'.", name);
+        var removed = ToDevice(s, device, LoadDisks(c));
+        Exec(c, "DELETE FROM target_device WHERE id = $id", ("$id", device.Id));
+        return removed;
+    });
+
+    /// <summary>Server adapters with their target devices, like lsmap -all.</summary>
+    public IReadOnlyList<AdapterMapping> GetMappings(string? partition = null, string? serverAdapter = null) => Read((c, s) =>
+    {
+        var owners = partition is null ? s.Partitions.Where(p => p.CanServe).ToList() : [s.RequirePartition(partition)];
+        var devices = LoadDevices(c);
+        var disks = LoadDisks(c);
+        var mappings = new List<AdapterMapping>();
+        foreach (var p in owners)
+        {
+            foreach (var a in s.AdaptersOf(s.Effective(p)).Where(a => a.Definition.Kind == AdapterKind.Server).OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                if (serverAdapter is not null && !string.Equals(a.Name, serverAdapter, StringComparison.OrdinalIgnoreCase)) continue;
+                var adapter = ToAdapter(s, a);
+                var mapped = devices.Where(d => d.PartitionId == p.Id && d.ServerSlot == a.Definition.Slot).Select(d => ToDevice(s, d, disks)).ToList();
+                var client = adapter.Pairing == PairingStatus.Paired ? adapter.PartnerPartitionId : Pairing.ResolveRemote(s, a.Definition).Partition?.Id;
+                mappings.Add(new AdapterMapping(adapter, client, mapped));
+            }
+        }
+        if (serverAdapter is not null && mappings.Count == 0)
+            throw new ConfigurationException(ConfigurationError.AdapterNotFound, $"No server adapter '{serverAdapter}' was found.", serverAdapter);
+        return mappings;
+    });
+
+    private static void CreateImage(string path, long size, int blockSize, bool preallocate)
+    {
+        try
+        {
+            var directory = Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+            using var image = FileBlockStore.Create(path, size, blockSize, preallocate);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"Cannot create '{path}': {e.Message}", path, e);
+        }
+    }
+
+    private static DiskRow RequireDisk(List<DiskRow> disks, string name) =>
+        disks.Find(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ConfigurationException(ConfigurationError.VirtualDiskNotFound, $"No virtual disk is named '{name}'. Get-VScsiVirtualDisk lists them.", name);
+
+    private static List<DiskRow> LoadDisks(SqliteConnection c) => Rows(c, "SELECT id, partition_id, name, path, block_size, created, shareable, unit_id, serial FROM virtual_disk ORDER BY id",
+        r => new DiskRow(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5) == 1, r.GetInt32(6) == 1, Guid.Parse(r.GetString(7)), r.GetString(8)));
+
+    private static List<DeviceRow> LoadDevices(SqliteConnection c) => Rows(c, "SELECT id, partition_id, name, server_slot, lun, disk_id FROM target_device ORDER BY partition_id, server_slot, lun",
+        r => new DeviceRow(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetInt32(3), (ulong)r.GetInt64(4), r.GetInt64(5)));
+
+    private static List<T> Rows<T>(SqliteConnection c, string sql, Func<SqliteDataReader, T> map)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        using var reader = cmd.ExecuteReader();
+        var list = new List<T>();
+        while (reader.Read()) list.Add(map(reader));
+        return list;
+    }
+
+    private static VirtualDisk ToDisk(ConfigSnapshot s, DiskRow d, IEnumerable<DeviceRow> devices)
+    {
+        var size = File.Exists(d.Path) ? new FileInfo(d.Path).Length : 0;
+        return new VirtualDisk(d.Name, d.PartitionId, s.FindPartition(d.PartitionId)?.Name ?? "", d.Path, size, d.BlockSize, d.Created, d.Shareable, d.UnitId, d.Serial,
+            devices.Where(x => x.DiskId == d.Id).Select(x => x.Name).ToList());
+    }
+
+    private static TargetDevice ToDevice(ConfigSnapshot s, DeviceRow d, List<DiskRow> disks)
+    {
+        var p = s.FindPartition(d.PartitionId)!;
+        var adapter = s.AdapterAt(s.Effective(p), d.ServerSlot);
+        var disk = disks.Single(x => x.Id == d.DiskId);
+        return new TargetDevice(d.Name, p.Id, p.Name, d.ServerSlot, adapter?.Definition.Kind == AdapterKind.Server ? adapter.Name : null, d.Lun, disk.Name, disk.Path);
+    }
+}
