@@ -16,10 +16,14 @@ public static class ErrorIds
         ConfigurationError.DatabaseCorrupt or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew
             or ConfigurationError.DatabaseMigrationFailed => ErrorCategory.InvalidData,
         ConfigurationError.DatabaseLocked => ErrorCategory.ResourceBusy,
-        ConfigurationError.PartitionNotFound or ConfigurationError.ProfileNotFound or ConfigurationError.AdapterNotFound => ErrorCategory.ObjectNotFound,
+        ConfigurationError.PartitionNotFound or ConfigurationError.ProfileNotFound or ConfigurationError.AdapterNotFound
+            or ConfigurationError.VirtualDiskNotFound or ConfigurationError.TargetDeviceNotFound => ErrorCategory.ObjectNotFound,
         ConfigurationError.PartitionNameInUse or ConfigurationError.PartitionIdInUse or ConfigurationError.ProfileNameInUse
-            or ConfigurationError.AdapterNameInUse or ConfigurationError.SlotInUse or ConfigurationError.ServerAdapterInUse => ErrorCategory.ResourceExists,
+            or ConfigurationError.AdapterNameInUse or ConfigurationError.SlotInUse or ConfigurationError.ServerAdapterInUse
+            or ConfigurationError.VirtualDiskNameInUse or ConfigurationError.VirtualDiskPathInUse or ConfigurationError.TargetDeviceNameInUse
+            or ConfigurationError.BackingDeviceInUse => ErrorCategory.ResourceExists,
         ConfigurationError.PartitionRunning or ConfigurationError.PartitionNotRunning or ConfigurationError.PartitionHasPairedAdapters
+            or ConfigurationError.PartitionHasStorage or ConfigurationError.VirtualDiskMapped or ConfigurationError.StorageRequiresServerPartition
             or ConfigurationError.DefaultProfileRemoval or ConfigurationError.RequiredAdapterRemoval or ConfigurationError.RequiredAdapterUnpaired
             or ConfigurationError.ServerAdapterRequiresServerPartition or ConfigurationError.ServerAdapterNotAllowed => ErrorCategory.InvalidOperation,
         _ => ErrorCategory.InvalidArgument,

@@ -21,6 +21,7 @@ public enum ConfigurationError
     PartitionRunning,
     PartitionNotRunning,
     PartitionHasPairedAdapters,
+    PartitionHasStorage,
     MaxVirtualSlotsInvalid,
     // Profiles
     ProfileNotFound,

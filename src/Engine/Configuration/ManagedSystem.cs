@@ -101,8 +101,9 @@ public sealed partial class ManagedSystem : IDisposable
         });
 
     /// <summary>
-    /// Removes a partition. Adapters of other partitions that point at it are refused unless
-    /// <paramref name="force"/>, which removes them too. Returns the removed dangling adapters.
+    /// Removes a partition. Adapters of other partitions that point at it, and virtual disks it
+    /// owns, are refused unless <paramref name="force"/>, which removes those definitions too (disk
+    /// files are kept). Returns what was removed besides the partition.
     /// </summary>
     public IReadOnlyList<string> RemovePartition(string nameOrId, bool force) => Write((c, s) =>
     {
@@ -116,6 +117,11 @@ public sealed partial class ManagedSystem : IDisposable
         if (dangling.Count > 0 && !force)
             throw new ConfigurationException(ConfigurationError.PartitionHasPairedAdapters,
                 $"Partition '{p.Name}' is the partner of {dangling.Count} adapter(s) elsewhere: {string.Join("; ", described)}. Remove them first, or use -Force to remove them too.", p.Name);
+        var disks = LoadDisks(c).Where(d => d.PartitionId == p.Id).Select(d => d.Name).ToList();
+        if (disks.Count > 0 && !force)
+            throw new ConfigurationException(ConfigurationError.PartitionHasStorage,
+                $"Partition '{p.Name}' owns virtual disk(s) {string.Join(", ", disks)}. Remove them first, or use -Force to unregister them too (their files are kept).", p.Name);
+        described.AddRange(disks.Select(d => $"virtual disk {d} of '{p.Name}' (its file is kept)"));
         foreach (var a in dangling)
             Exec(c, "DELETE FROM adapter WHERE id = $id", ("$id", a.Id));
         Exec(c, "DELETE FROM partition WHERE id = $id", ("$id", p.Id));

@@ -135,3 +135,24 @@ public sealed class SchemaUpgradeTests : IDisposable
         Assert.Empty(current.GetVirtualDisks());
     }
 }
+
+/// <summary>Removing a partition that owns virtual disks.</summary>
+public sealed class PartitionStorageRemovalTests : IDisposable
+{
+    private readonly TempSystem _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void RemovePartition_OwningDisks_RefusedUnlessForcedAndFilesKept()
+    {
+        using var s = _temp.Open();
+        s.CreatePartition("vios1", PartitionType.Vios);
+        var image = Path.Combine(_temp.Folder, "d.img");
+        s.CreateVirtualDisk("vios1", "d", image, 1 << 20);
+        Refused.With(ConfigurationError.PartitionHasStorage, () => s.RemovePartition("vios1", force: false));
+        Assert.Contains(s.RemovePartition("vios1", force: true), r => r.Contains("virtual disk d"));
+        Assert.Empty(s.GetVirtualDisks());
+        Assert.True(File.Exists(image));
+    }
+}
