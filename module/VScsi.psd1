@@ -28,6 +28,12 @@
         'Get-VScsiClientAdapter'
         'Remove-VScsiClientAdapter'
         'Test-VScsiConfiguration'
+        'New-VScsiVirtualDisk'
+        'Get-VScsiVirtualDisk'
+        'Remove-VScsiVirtualDisk'
+        'Add-VScsiTargetDevice'
+        'Get-VScsiMapping'
+        'Remove-VScsiTargetDevice'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
