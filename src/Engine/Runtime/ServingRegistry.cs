@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using VScsi.Engine.Configuration;
+using VScsi.Engine.Scsi;
+using VScsi.Engine.Scsi.Block;
+using VScsi.Engine.Scsi.Primary;
+using VScsi.Engine.Storage;
+using VScsi.Engine.Transport.InProcess;
+
+namespace VScsi.Engine.Runtime;
+
+/// <summary>A refused runtime request (serving, connecting), with a stable error name like <see cref="ConfigurationError"/>.</summary>
+public sealed class RuntimeException(string error, string message, object? target = null, Exception? inner = null) : Exception(message, inner)
+{
+    public string Error { get; } = error;
+    public object? Target { get; } = target;
+}
+
+/// <summary>
+/// The partitions this process serves and the client sessions it holds (long-lived things live
+/// here, not in cmdlets). Serving a partition opens its mapped disks and builds one SCSI target
+/// per server adapter; a lock file keeps a second process from serving the same partition.
+/// </summary>
+public sealed class ServingRegistry : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ServedPartition> _served = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ClientSession> _sessions = new(StringComparer.Ordinal);
+
+    private static string Key(string folder, int partitionId) => $"{Path.GetFullPath(folder)}|{partitionId}";
+
+    /// <summary>Starts serving a Vios/IbmI partition's server adapters from the configuration in <paramref name="folder"/>.</summary>
+    public ServedPartition Serve(string folder, string partition)
+    {
+        using var system = ManagedSystem.Open(folder);
+        var p = system.GetPartition(partition);
+        if (p.Type == PartitionType.AixLinux)
+            throw new RuntimeException("PartitionCannotServe", $"Partition '{p.Name}' is of type {p.Type} and has no server adapters to serve.", p.Name);
+        var key = Key(folder, p.Id);
+        if (_served.ContainsKey(key))
+            throw new RuntimeException("PartitionAlreadyServed", $"Partition '{p.Name}' is already served by this process.", p.Name);
+        var served = ServedPartition.Open(folder, p, system.GetMappings(p.Name), system.GetVirtualDisks(p.Name));
+        if (!_served.TryAdd(key, served))
+        {
+            served.Dispose();
+            throw new RuntimeException("PartitionAlreadyServed", $"Partition '{p.Name}' is already served by this process.", p.Name);
+        }
+        return served;
+    }
+
+    public ServedPartition? Find(string folder, int partitionId) => _served.GetValueOrDefault(Key(folder, partitionId));
+
+    /// <summary>Stops serving: client sessions on it are closed, disks flushed and closed, the lock released.</summary>
+    public async Task StopAsync(string folder, int partitionId)
+    {
+        if (!_served.TryRemove(Key(folder, partitionId), out var served)) return;
+        foreach (var (key, session) in _sessions.Where(s => served.Targets.Values.Contains(s.Value.Target)).ToList())
+        {
+            _sessions.TryRemove(key, out _);
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+        await served.FlushAsync().ConfigureAwait(false);
+        served.Dispose();
+    }
+
+    /// <summary>Opens a session from a client adapter to the server adapter it is paired with, which must be served here.</summary>
+    public ClientSession Connect(string folder, VirtualScsiAdapter client, int queueDepth)
+    {
+        if (client.Pairing != PairingStatus.Paired || client.PartnerPartitionId is not int serverId)
+            throw new RuntimeException("ClientAdapterUnpaired", $"Client adapter {client.Name} of '{client.PartitionName}' is not paired: {client.PairingProblem}.", client.Name);
+        var served = Find(folder, serverId)
+            ?? throw new RuntimeException("ServerPartitionNotServing", $"Partition '{client.PartnerPartitionName}' is not served by this process. Start it with Start-VScsiPartition first.", client.PartnerPartitionName);
+        var slot = client.Definition.RemoteSlotNumber!.Value;
+        if (!served.Targets.TryGetValue(slot, out var target))
+            throw new RuntimeException("ServerAdapterNotServing", $"Server adapter in slot {slot} of '{client.PartnerPartitionName}' is not up; restart the partition to bring it up.", slot);
+        var nexus = $"{client.PartitionName}/{client.Name}";
+        var key = $"{Path.GetFullPath(folder)}|{nexus}";
+        var session = new ClientSession(target, nexus, queueDepth);
+        if (!_sessions.TryAdd(key, session))
+            throw new RuntimeException("ClientAdapterInUse", $"Client adapter {client.Name} of '{client.PartitionName}' already has a session. Disconnect it first.", client.Name);
+        return session;
+    }
+
+    public IReadOnlyCollection<ClientSession> Sessions => _sessions.Values.ToList();
+
+    public async Task DisconnectAsync(ClientSession session)
+    {
+        foreach (var entry in _sessions.Where(s => s.Value == session).ToList())
+            _sessions.TryRemove(entry.Key, out _);
+        await session.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var session in _sessions.Values) await session.DisposeAsync().ConfigureAwait(false);
+        _sessions.Clear();
+        foreach (var served in _served.Values)
+        {
+            await served.FlushAsync().ConfigureAwait(false);
+            served.Dispose();
+        }
+        _served.Clear();
+    }
+}
+
+/// <summary>One served partition: a SCSI target per server adapter slot, over its opened disks, and the serving lock.</summary>
+public sealed class ServedPartition : IDisposable
+{
+    private readonly List<FileBlockStore> _stores;
+    private readonly FileStream _lock;
+
+    private ServedPartition(string name, Dictionary<int, ScsiTarget> targets, List<FileBlockStore> stores, FileStream serveLock)
+    {
+        Name = name;
+        Targets = targets;
+        _stores = stores;
+        _lock = serveLock;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Targets by server adapter slot.</summary>
+    public IReadOnlyDictionary<int, ScsiTarget> Targets { get; }
+
+    internal static ServedPartition Open(string folder, Partition p, IReadOnlyList<AdapterMapping> mappings, IReadOnlyList<VirtualDisk> disks)
+    {
+        var lockPath = Path.Combine(folder, $"serve-{p.Id}.lock");
+        FileStream serveLock;
+        try
+        {
+            serveLock = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new RuntimeException("PartitionServedElsewhere", $"Partition '{p.Name}' is served by another process (lock {lockPath}).", p.Name, e);
+        }
+        var stores = new List<FileBlockStore>();
+        try
+        {
+            var targets = new Dictionary<int, ScsiTarget>();
+            foreach (var m in mappings)
+            {
+                var target = new ScsiTarget();
+                foreach (var device in m.Devices)
+                {
+                    var disk = disks.Single(d => d.Name == device.BackingDevice);
+                    var store = FileBlockStore.Open(disk.Path, disk.BlockSize);
+                    stores.Add(store);
+                    var identity = new LogicalUnitIdentity("VSCSI", "VDISK", "0001", disk.Serial, disk.UnitId);
+                    target.TryAdd(device.Lun, new DiskLogicalUnit(identity, store, new FilePersistentReservationStore(disk.Path + ".pr.json")));
+                }
+                targets[m.ServerAdapter.Definition.Slot] = target;
+            }
+            return new ServedPartition(p.Name, targets, stores, serveLock);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            foreach (var s in stores) s.Dispose();
+            serveLock.Dispose();
+            throw new RuntimeException("VirtualDiskUnavailable", $"A disk of partition '{p.Name}' cannot be opened: {e.Message}", p.Name, e);
+        }
+    }
+
+    public async Task FlushAsync()
+    {
+        foreach (var s in _stores) await s.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in Targets.Values) t.Reset();
+        foreach (var s in _stores) s.Dispose();
+        _lock.Dispose();
+    }
+}
