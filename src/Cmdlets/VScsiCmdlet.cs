@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VScsi.Engine.Configuration;
+using VScsi.Engine.Runtime;
 
 namespace VScsi.PowerShell;
 
@@ -42,6 +43,25 @@ public abstract class VScsiCmdlet : PSCmdlet
     }
 
     protected void Use(Action<ManagedSystem> work) => Use(s => { work(s); return true; });
+
+    /// <summary>Runs a runtime operation; a refusal becomes an error record with its stable id and returns default.</summary>
+    protected T? Serve<T>(Func<T> work, object? target)
+    {
+        try
+        {
+            return work();
+        }
+        catch (ServingException e)
+        {
+            WriteError(new ErrorRecord(e, e.Error, ErrorCategory.InvalidOperation, e.Target ?? target));
+            return default;
+        }
+        catch (ConfigurationException e)
+        {
+            Report(e);
+            return default;
+        }
+    }
 
     /// <summary>Writes a refusal: terminating when the database itself is unusable, else per item.</summary>
     protected void Report(ConfigurationException e)

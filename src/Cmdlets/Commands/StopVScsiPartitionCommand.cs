@@ -15,6 +15,9 @@ public sealed class StopVScsiPartitionCommand : PartitionCommandBase
     protected override void ProcessRecord()
     {
         if (!ShouldProcess(Name, "Shut down")) return;
+        var partition = Use(s => s.GetPartition(Name));
+        if (partition is null) return;
+        ModuleRuntime.Registry.StopAsync(ResolvedSystemPath, partition.Id).GetAwaiter().GetResult(); // closes its clients' sessions, flushes
         var stopped = Use(s => s.Deactivate(Name));
         if (stopped is not null && PassThru) WriteObject(new VScsiPartition(stopped, ResolvedSystemPath));
     }

@@ -9,7 +9,7 @@ using VScsi.Engine.Transport.InProcess;
 namespace VScsi.Engine.Runtime;
 
 /// <summary>A refused runtime request (serving, connecting), with a stable error name like <see cref="ConfigurationError"/>.</summary>
-public sealed class RuntimeException(string error, string message, object? target = null, Exception? inner = null) : Exception(message, inner)
+public sealed class ServingException(string error, string message, object? target = null, Exception? inner = null) : Exception(message, inner)
 {
     public string Error { get; } = error;
     public object? Target { get; } = target;
@@ -33,15 +33,15 @@ public sealed class ServingRegistry : IAsyncDisposable
         using var system = ManagedSystem.Open(folder);
         var p = system.GetPartition(partition);
         if (p.Type == PartitionType.AixLinux)
-            throw new RuntimeException("PartitionCannotServe", $"Partition '{p.Name}' is of type {p.Type} and has no server adapters to serve.", p.Name);
+            throw new ServingException("PartitionCannotServe", $"Partition '{p.Name}' is of type {p.Type} and has no server adapters to serve.", p.Name);
         var key = Key(folder, p.Id);
         if (_served.ContainsKey(key))
-            throw new RuntimeException("PartitionAlreadyServed", $"Partition '{p.Name}' is already served by this process.", p.Name);
+            throw new ServingException("PartitionAlreadyServed", $"Partition '{p.Name}' is already served by this process.", p.Name);
         var served = ServedPartition.Open(folder, p, system.GetMappings(p.Name), system.GetVirtualDisks(p.Name));
         if (!_served.TryAdd(key, served))
         {
             served.Dispose();
-            throw new RuntimeException("PartitionAlreadyServed", $"Partition '{p.Name}' is already served by this process.", p.Name);
+            throw new ServingException("PartitionAlreadyServed", $"Partition '{p.Name}' is already served by this process.", p.Name);
         }
         return served;
     }
@@ -65,17 +65,17 @@ public sealed class ServingRegistry : IAsyncDisposable
     public ClientSession Connect(string folder, VirtualScsiAdapter client, int queueDepth)
     {
         if (client.Pairing != PairingStatus.Paired || client.PartnerPartitionId is not int serverId)
-            throw new RuntimeException("ClientAdapterUnpaired", $"Client adapter {client.Name} of '{client.PartitionName}' is not paired: {client.PairingProblem}.", client.Name);
+            throw new ServingException("ClientAdapterUnpaired", $"Client adapter {client.Name} of '{client.PartitionName}' is not paired: {client.PairingProblem}.", client.Name);
         var served = Find(folder, serverId)
-            ?? throw new RuntimeException("ServerPartitionNotServing", $"Partition '{client.PartnerPartitionName}' is not served by this process. Start it with Start-VScsiPartition first.", client.PartnerPartitionName);
+            ?? throw new ServingException("ServerPartitionNotServing", $"Partition '{client.PartnerPartitionName}' is not served by this process. Start it with Start-VScsiPartition first.", client.PartnerPartitionName);
         var slot = client.Definition.RemoteSlotNumber!.Value;
         if (!served.Targets.TryGetValue(slot, out var target))
-            throw new RuntimeException("ServerAdapterNotServing", $"Server adapter in slot {slot} of '{client.PartnerPartitionName}' is not up; restart the partition to bring it up.", slot);
+            throw new ServingException("ServerAdapterNotServing", $"Server adapter in slot {slot} of '{client.PartnerPartitionName}' is not up; restart the partition to bring it up.", slot);
         var nexus = $"{client.PartitionName}/{client.Name}";
         var key = $"{Path.GetFullPath(folder)}|{nexus}";
         var session = new ClientSession(target, nexus, queueDepth);
         if (!_sessions.TryAdd(key, session))
-            throw new RuntimeException("ClientAdapterInUse", $"Client adapter {client.Name} of '{client.PartitionName}' already has a session. Disconnect it first.", client.Name);
+            throw new ServingException("ClientAdapterInUse", $"Client adapter {client.Name} of '{client.PartitionName}' already has a session. Disconnect it first.", client.Name);
         return session;
     }
 
@@ -130,7 +130,7 @@ public sealed class ServedPartition : IDisposable
         }
         catch (IOException e)
         {
-            throw new RuntimeException("PartitionServedElsewhere", $"Partition '{p.Name}' is served by another process (lock {lockPath}).", p.Name, e);
+            throw new ServingException("PartitionServedElsewhere", $"Partition '{p.Name}' is served by another process (lock {lockPath}).", p.Name, e);
         }
         var stores = new List<FileBlockStore>();
         try
@@ -155,7 +155,7 @@ public sealed class ServedPartition : IDisposable
         {
             foreach (var s in stores) s.Dispose();
             serveLock.Dispose();
-            throw new RuntimeException("VirtualDiskUnavailable", $"A disk of partition '{p.Name}' cannot be opened: {e.Message}", p.Name, e);
+            throw new ServingException("VirtualDiskUnavailable", $"A disk of partition '{p.Name}' cannot be opened: {e.Message}", p.Name, e);
         }
     }
 
@@ -168,6 +168,8 @@ public sealed class ServedPartition : IDisposable
     {
         foreach (var t in Targets.Values) t.Reset();
         foreach (var s in _stores) s.Dispose();
+        var lockPath = _lock.Name;
         _lock.Dispose();
+        File.Delete(lockPath);
     }
 }
