@@ -34,6 +34,12 @@
         'Add-VScsiTargetDevice'
         'Get-VScsiMapping'
         'Remove-VScsiTargetDevice'
+        'Connect-VScsiClient'
+        'Disconnect-VScsiClient'
+        'Get-VScsiClientDevice'
+        'Read-VScsiBlock'
+        'Write-VScsiBlock'
+        'Invoke-VScsiCommand'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -69,7 +69,7 @@ public sealed class ModuleTests(PowerShellFixture ps)
     [Fact]
     public void StateChangingCmdlets_SupportShouldProcess()
     {
-        var readOnlyVerbs = new[] { "Get", "Test" };
+        var readOnlyVerbs = new[] { "Get", "Test", "Read" };
         foreach (var (name, type) in CompiledCmdlets().Where(c => !readOnlyVerbs.Contains(c.Name.Split('-')[0])))
         {
             var attr = type.GetCustomAttributes().First(a => a.GetType().Name == "CmdletAttribute");

@@ -1,0 +1,61 @@
+using System.Buffers.Binary;
+using System.Management.Automation;
+using VScsi.PowerShell.Output;
+
+namespace VScsi.PowerShell.Commands;
+
+/// <summary>Reads blocks from a client device with READ(16): returns the bytes, or writes them to -Path with progress.</summary>
+[Cmdlet(VerbsCommunications.Read, "VScsiBlock")]
+[OutputType(typeof(byte[]))]
+public sealed class ReadVScsiBlockCommand : ClientDeviceCommandBase
+{
+    private const int ChunkBytes = 1 << 20;
+
+    [Parameter(Mandatory = true)]
+    public ulong Lba { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, uint.MaxValue)]
+    public uint Count { get; set; } = 1;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var device = ResolveDevice();
+        if (device is null) return;
+        var chunkBlocks = (uint)Math.Max(1, ChunkBytes / device.BlockSize);
+        using var file = Path is null ? null : File.Create(GetUnresolvedProviderPathFromPSPath(Path));
+        var all = file is null ? new MemoryStream() : null;
+        var progress = new ProgressRecord(1, $"Reading {device.Name}", "Reading");
+        for (uint done = 0; done < Count;)
+        {
+            var blocks = Math.Min(chunkBlocks, Count - done);
+            var cdb = new byte[16];
+            cdb[0] = 0x88;
+            BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), Lba + done);
+            BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), blocks);
+            var r = Execute(device, cdb, null, (int)blocks * device.BlockSize);
+            if (!r.IsGood)
+            {
+                ReportScsiFailure(device, r, $"READ at LBA {Lba + done}");
+                return;
+            }
+            (file ?? (Stream)all!).Write(r.Data);
+            done += blocks;
+            if (file is not null)
+            {
+                progress.PercentComplete = (int)(100L * done / Count);
+                WriteProgress(progress);
+            }
+        }
+        if (file is not null)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+        else WriteObject(all!.ToArray(), enumerateCollection: false);
+    }
+}

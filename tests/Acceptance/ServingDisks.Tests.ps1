@@ -1,0 +1,67 @@
+# Issue 3's scenario: vios1 serves two disks to lpar2 and one to lpar3 through real SCSI in process;
+# each client writes a pattern, neither sees the other's disks, and everything reads back after the
+# server partition is stopped and started again.
+
+Describe 'A VIOS serves disks to two clients' {
+    BeforeAll {
+        $sys = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'vscsi-acceptance-' + [Guid]::NewGuid().ToString('N'))
+        $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
+        $null = New-VScsiPartition -Name lpar2 -Type AixLinux -SystemPath $sys
+        $null = New-VScsiPartition -Name lpar3 -Type AixLinux -SystemPath $sys
+        $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -RemotePartition lpar2 -RemoteSlot 3 -SystemPath $sys
+        $null = New-VScsiServerAdapter -Partition vios1 -Slot 12 -RemotePartition lpar3 -RemoteSlot 3 -SystemPath $sys
+        $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -RemoteSlot 11 -SystemPath $sys
+        $null = New-VScsiClientAdapter -Partition lpar3 -Slot 3 -RemotePartition vios1 -RemoteSlot 12 -SystemPath $sys
+        foreach ($disk in @(@('lpar2_root', 'vhost0'), @('lpar2_data', 'vhost0'), @('lpar3_root', 'vhost1'))) {
+            $null = New-VScsiVirtualDisk -Partition vios1 -Name $disk[0] -Path ([IO.Path]::Combine($sys, $disk[0] + '.img')) -Size 16MB -SystemPath $sys
+            $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter $disk[1] -BackingDevice $disk[0] -SystemPath $sys
+        }
+        'vios1', 'lpar2', 'lpar3' | Start-VScsiPartition -SystemPath $sys
+        $pattern2 = [byte[]]::new(4096)
+        $pattern3 = [byte[]]::new(4096)
+        for ($i = 0; $i -lt 4096; $i++) { $pattern2[$i] = $i % 251; $pattern3[$i] = 255 - ($i % 253) }
+    }
+
+    AfterAll {
+        'lpar3', 'lpar2', 'vios1' | Stop-VScsiPartition -Confirm:$false -SystemPath $sys
+        if ([IO.Directory]::Exists($sys)) { [IO.Directory]::Delete($sys, $true) }
+    }
+
+    It 'lpar2 sees its two disks and lpar3 its one' {
+        $script:s2 = Connect-VScsiClient -Partition lpar2 -SystemPath $sys
+        $script:s3 = Connect-VScsiClient -Partition lpar3 -SystemPath $sys
+        $d2 = @($s2 | Get-VScsiClientDevice)
+        $d3 = @($s3 | Get-VScsiClientDevice)
+        ($d2 | ForEach-Object Name) -join ',' | Should -Be 'hdisk0,hdisk1'
+        ($d2 | ForEach-Object ViosLun) -join ',' | Should -Be '0x8100000000000000,0x8200000000000000'
+        $d3 | Should -HaveCount 1
+        $d3[0].CapacityBytes | Should -Be 16MB
+        @($d2 | Where-Object Serial -eq $d3[0].Serial) | Should -HaveCount 0
+    }
+
+    It 'each client writes its own pattern' {
+        Write-VScsiBlock -Device hdisk1 -Partition lpar2 -Lba 100 -Data $pattern2 -Confirm:$false
+        Write-VScsiBlock -Device hdisk0 -Partition lpar3 -Lba 100 -Data $pattern3 -Confirm:$false
+        [Convert]::ToBase64String((Read-VScsiBlock -Device hdisk1 -Partition lpar2 -Lba 100 -Count 8)) | Should -Be ([Convert]::ToBase64String($pattern2))
+        [Convert]::ToBase64String((Read-VScsiBlock -Device hdisk0 -Partition lpar3 -Lba 100 -Count 8)) | Should -Be ([Convert]::ToBase64String($pattern3))
+    }
+
+    It 'a read beyond the end answers LBA out of range' {
+        $r = Invoke-VScsiCommand -Device hdisk0 -Partition lpar3 -Cdb ([byte[]](0x28, 0, 0, 0, 0x80, 0, 0, 0, 1, 0)) -DataInLength 512 -Confirm:$false
+        $r.Status | Should -Be 'CheckCondition'
+        $r.Description | Should -Be 'Logical block address out of range'
+    }
+
+    It 'everything reads back after the server is stopped and started' {
+        Stop-VScsiPartition -Name vios1 -Confirm:$false -SystemPath $sys
+        Start-VScsiPartition -Name vios1 -SystemPath $sys
+        $null = Connect-VScsiClient -Partition lpar2 -SystemPath $sys
+        $null = Connect-VScsiClient -Partition lpar3 -SystemPath $sys
+        [Convert]::ToBase64String((Read-VScsiBlock -Device hdisk1 -Partition lpar2 -Lba 100 -Count 8)) | Should -Be ([Convert]::ToBase64String($pattern2))
+        [Convert]::ToBase64String((Read-VScsiBlock -Device hdisk0 -Partition lpar3 -Lba 100 -Count 8)) | Should -Be ([Convert]::ToBase64String($pattern3))
+    }
+
+    It 'a second session on the same client adapter is refused' {
+        { Connect-VScsiClient -Partition lpar2 -SystemPath $sys -ErrorAction Stop } | Should -Throw -ErrorId 'ClientAdapterInUse'
+    }
+}
