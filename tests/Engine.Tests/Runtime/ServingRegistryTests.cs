@@ -62,13 +62,13 @@ public sealed class ServingRegistryTests : IAsyncLifetime
     [Fact]
     public void Connect_Refusals()
     {
-        var e = Assert.Throws<RuntimeException>(() => _registry.Connect(_temp.Folder, Client("lpar2"), 16));
+        var e = Assert.Throws<ServingException>(() => _registry.Connect(_temp.Folder, Client("lpar2"), 16));
         Assert.Equal("ServerPartitionNotServing", e.Error);
         _registry.Serve(_temp.Folder, "vios1");
         _registry.Connect(_temp.Folder, Client("lpar2"), 16);
-        Assert.Equal("ClientAdapterInUse", Assert.Throws<RuntimeException>(() => _registry.Connect(_temp.Folder, Client("lpar2"), 16)).Error);
-        Assert.Equal("PartitionAlreadyServed", Assert.Throws<RuntimeException>(() => _registry.Serve(_temp.Folder, "vios1")).Error);
-        Assert.Equal("PartitionCannotServe", Assert.Throws<RuntimeException>(() => _registry.Serve(_temp.Folder, "lpar2")).Error);
+        Assert.Equal("ClientAdapterInUse", Assert.Throws<ServingException>(() => _registry.Connect(_temp.Folder, Client("lpar2"), 16)).Error);
+        Assert.Equal("PartitionAlreadyServed", Assert.Throws<ServingException>(() => _registry.Serve(_temp.Folder, "vios1")).Error);
+        Assert.Equal("PartitionCannotServe", Assert.Throws<ServingException>(() => _registry.Serve(_temp.Folder, "lpar2")).Error);
     }
 
     [Fact]
@@ -76,6 +76,6 @@ public sealed class ServingRegistryTests : IAsyncLifetime
     {
         _registry.Serve(_temp.Folder, "vios1");
         await using var other = new ServingRegistry();
-        Assert.Equal("PartitionServedElsewhere", Assert.Throws<RuntimeException>(() => other.Serve(_temp.Folder, "vios1")).Error);
+        Assert.Equal("PartitionServedElsewhere", Assert.Throws<ServingException>(() => other.Serve(_temp.Folder, "vios1")).Error);
     }
 }
