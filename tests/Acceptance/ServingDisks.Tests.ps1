@@ -61,6 +61,18 @@ Describe 'A VIOS serves disks to two clients' {
         [Convert]::ToBase64String((Read-VScsiBlock -Device hdisk0 -Partition lpar3 -Lba 100 -Count 8)) | Should -Be ([Convert]::ToBase64String($pattern3))
     }
 
+    It 'a disk mapped live reaches the connected client without dropping its session' {
+        $hdisk0 = Get-VScsiClientDevice -Partition lpar3 | Where-Object Name -eq 'hdisk0'
+        $null = New-VScsiVirtualDisk -Partition vios1 -Name lpar3_data -Path ([IO.Path]::Combine($sys, 'lpar3_data.img')) -Size 8MB -SystemPath $sys
+        $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter vhost1 -BackingDevice lpar3_data -SystemPath $sys
+        $ua = Invoke-VScsiCommand -Device $hdisk0 -Cdb ([byte[]]::new(6)) -Confirm:$false
+        $ua.Description | Should -Be 'Reported LUNs data has changed'
+        @(Get-VScsiClientDevice -Partition lpar3) | Should -HaveCount 2
+        Remove-VScsiTargetDevice -Partition vios1 -Name vtscsi3 -Confirm:$false -SystemPath $sys
+        @(Get-VScsiClientDevice -Partition lpar3) | Should -HaveCount 1
+        [Convert]::ToBase64String((Read-VScsiBlock -Device hdisk0 -Partition lpar3 -Lba 100 -Count 8)) | Should -Be ([Convert]::ToBase64String($pattern3))
+    }
+
     It 'a second session on the same client adapter is refused' {
         { Connect-VScsiClient -Partition lpar2 -SystemPath $sys -ErrorAction Stop } | Should -Throw -ErrorId 'ClientAdapterInUse'
     }

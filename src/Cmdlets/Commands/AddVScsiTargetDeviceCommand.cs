@@ -34,6 +34,7 @@ public sealed class AddVScsiTargetDeviceCommand : VScsiCmdlet
         var mapping = Use(s =>
         {
             var device = s.AddTargetDevice(Partition, ServerAdapter, BackingDevice, Name);
+            ModuleRuntime.Registry.DeviceAdded(ResolvedSystemPath, device, s.GetVirtualDisks().Single(d => d.Name == device.BackingDevice)); // live, when served here
             var adapter = s.GetMappings(Partition, device.ServerAdapter).Single();
             return new VScsiMapping(adapter, device, ResolvedSystemPath);
         });

@@ -29,6 +29,7 @@ public sealed class RemoveVScsiTargetDeviceCommand : VScsiCmdlet
         Use(s =>
         {
             var removed = s.RemoveTargetDevice(Partition, Name);
+            ModuleRuntime.Registry.DeviceRemoved(ResolvedSystemPath, removed); // live, when served here
             if (RemoveBacking) s.RemoveVirtualDisk(removed.BackingDevice, deleteFile: true);
         });
     }

@@ -48,6 +48,17 @@ public sealed class ServingRegistry : IAsyncDisposable
 
     public ServedPartition? Find(string folder, int partitionId) => _served.GetValueOrDefault(Key(folder, partitionId));
 
+    /// <summary>
+    /// Brings a newly mapped device up on a served partition's target (connected clients get
+    /// REPORTED LUNS DATA HAS CHANGED and keep their sessions); false when the partition is not served here.
+    /// </summary>
+    public bool DeviceAdded(string folder, TargetDevice device, VirtualDisk disk) =>
+        Find(folder, device.PartitionId) is { } served && served.Add(device, disk);
+
+    /// <summary>Takes a removed device off a served partition's target; false when the partition is not served here.</summary>
+    public bool DeviceRemoved(string folder, TargetDevice device) =>
+        Find(folder, device.PartitionId) is { } served && served.Remove(device);
+
     /// <summary>Stops serving: client sessions on it are closed, disks flushed and closed, the lock released.</summary>
     public async Task StopAsync(string folder, int partitionId)
     {
@@ -105,12 +116,15 @@ public sealed class ServingRegistry : IAsyncDisposable
 public sealed class ServedPartition : IDisposable
 {
     private readonly List<FileBlockStore> _stores;
+    private readonly object _gate = new();
     private readonly FileStream _lock;
 
-    private ServedPartition(string name, Dictionary<int, ScsiTarget> targets, List<FileBlockStore> stores, FileStream serveLock)
+    private readonly ConcurrentDictionary<int, ScsiTarget> _targets;
+
+    private ServedPartition(string name, ConcurrentDictionary<int, ScsiTarget> targets, List<FileBlockStore> stores, FileStream serveLock)
     {
         Name = name;
-        Targets = targets;
+        _targets = targets;
         _stores = stores;
         _lock = serveLock;
     }
@@ -118,7 +132,7 @@ public sealed class ServedPartition : IDisposable
     public string Name { get; }
 
     /// <summary>Targets by server adapter slot.</summary>
-    public IReadOnlyDictionary<int, ScsiTarget> Targets { get; }
+    public IReadOnlyDictionary<int, ScsiTarget> Targets => _targets;
 
     internal static ServedPartition Open(string folder, Partition p, IReadOnlyList<AdapterMapping> mappings, IReadOnlyList<VirtualDisk> disks)
     {
@@ -135,18 +149,12 @@ public sealed class ServedPartition : IDisposable
         var stores = new List<FileBlockStore>();
         try
         {
-            var targets = new Dictionary<int, ScsiTarget>();
+            var targets = new ConcurrentDictionary<int, ScsiTarget>();
             foreach (var m in mappings)
             {
                 var target = new ScsiTarget();
                 foreach (var device in m.Devices)
-                {
-                    var disk = disks.Single(d => d.Name == device.BackingDevice);
-                    var store = FileBlockStore.Open(disk.Path, disk.BlockSize);
-                    stores.Add(store);
-                    var identity = new LogicalUnitIdentity("VSCSI", "VDISK", "0001", disk.Serial, disk.UnitId);
-                    target.TryAdd(device.Lun, new DiskLogicalUnit(identity, store, new FilePersistentReservationStore(disk.Path + ".pr.json")));
-                }
+                    target.TryAdd(device.Lun, OpenUnit(disks.Single(d => d.Name == device.BackingDevice), stores));
                 targets[m.ServerAdapter.Definition.Slot] = target;
             }
             return new ServedPartition(p.Name, targets, stores, serveLock);
@@ -156,6 +164,34 @@ public sealed class ServedPartition : IDisposable
             foreach (var s in stores) s.Dispose();
             serveLock.Dispose();
             throw new ServingException("VirtualDiskUnavailable", $"A disk of partition '{p.Name}' cannot be opened: {e.Message}", p.Name, e);
+        }
+    }
+
+    private static DiskLogicalUnit OpenUnit(VirtualDisk disk, List<FileBlockStore> stores)
+    {
+        var store = FileBlockStore.Open(disk.Path, disk.BlockSize);
+        stores.Add(store);
+        var identity = new LogicalUnitIdentity("VSCSI", "VDISK", "0001", disk.Serial, disk.UnitId);
+        return new DiskLogicalUnit(identity, store, new FilePersistentReservationStore(disk.Path + ".pr.json"));
+    }
+
+    internal bool Add(TargetDevice device, VirtualDisk disk)
+    {
+        lock (_gate)
+        {
+            var target = _targets.GetOrAdd(device.ServerSlot, _ => new ScsiTarget());
+            return target.TryAdd(device.Lun, OpenUnit(disk, _stores));
+        }
+    }
+
+    internal bool Remove(TargetDevice device)
+    {
+        lock (_gate)
+        {
+            if (!Targets.TryGetValue(device.ServerSlot, out var target) || target[device.Lun] is not DiskLogicalUnit unit) return false;
+            target.TryRemove(device.Lun);
+            if (unit.Store is FileBlockStore store && _stores.Remove(store)) store.Dispose();
+            return true;
         }
     }
 
