@@ -31,6 +31,7 @@
         'New-VScsiVirtualDisk'
         'Get-VScsiVirtualDisk'
         'Remove-VScsiVirtualDisk'
+        'Resize-VScsiVirtualDisk'
         'Add-VScsiTargetDevice'
         'Get-VScsiMapping'
         'Remove-VScsiTargetDevice'

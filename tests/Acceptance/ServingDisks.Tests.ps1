@@ -73,6 +73,14 @@ Describe 'A VIOS serves disks to two clients' {
         [Convert]::ToBase64String((Read-VScsiBlock -Device hdisk0 -Partition lpar3 -Lba 100 -Count 8)) | Should -Be ([Convert]::ToBase64String($pattern3))
     }
 
+    It 'a disk grown while served shows its new capacity to the client' {
+        $hdisk0 = Get-VScsiClientDevice -Partition lpar3 | Where-Object Name -eq 'hdisk0'
+        Resize-VScsiVirtualDisk -Name lpar3_root -Size 32MB -SystemPath $sys
+        (Invoke-VScsiCommand -Device $hdisk0 -Cdb ([byte[]]::new(6)) -Confirm:$false).Description | Should -Be 'Capacity data has changed'
+        (Get-VScsiClientDevice -Partition lpar3 | Where-Object Name -eq 'hdisk0').CapacityBytes | Should -Be 32MB
+        { Resize-VScsiVirtualDisk -Name lpar3_root -Size 8MB -SystemPath $sys -ErrorAction Stop } | Should -Throw -ErrorId 'VirtualDiskSizeInvalid'
+    }
+
     It 'a second session on the same client adapter is refused' {
         { Connect-VScsiClient -Partition lpar2 -SystemPath $sys -ErrorAction Stop } | Should -Throw -ErrorId 'ClientAdapterInUse'
     }

@@ -77,6 +77,16 @@ public sealed class ModuleTests(PowerShellFixture ps)
         }
     }
 
+    [Theory]
+    [InlineData("about_VScsi", "PAIRING RULES")]
+    [InlineData("about_VScsi_Protection", "RAID")]
+    public void GetHelp_AboutTopics_Found(string topic, string fragment)
+    {
+        var r = ps.Run($"(Get-Help {topic}) | ForEach-Object {{ \"$_\" }}");
+        Assert.Empty(r.Errors);
+        Assert.Contains(fragment, string.Join("\n", r.Output.Select(o => o.ToString())));
+    }
+
     [Fact]
     public void ModuleFolder_HoldsNoPowerShellEngineAssembly()
     {

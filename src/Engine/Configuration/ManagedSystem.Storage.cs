@@ -74,6 +74,34 @@ public sealed partial class ManagedSystem
         return LoadDisks(c).Where(d => owner is null || d.PartitionId == owner.Id).Select(d => ToDisk(s, d, devices)).ToList();
     });
 
+    /// <summary>
+    /// Grows a virtual disk's image to <paramref name="sizeBytes"/> (disks never shrink: data would
+    /// be lost). <paramref name="growServed"/> grows it through the process serving it, when one
+    /// does (returning true); otherwise the image file is grown here.
+    /// </summary>
+    public VirtualDisk GrowVirtualDisk(string name, long sizeBytes, Func<VirtualDisk, ulong, bool>? growServed = null) => Write((c, s) =>
+    {
+        var disk = RequireDisk(LoadDisks(c), name);
+        var current = ToDisk(s, disk, LoadDevices(c));
+        if (sizeBytes % disk.BlockSize != 0 || sizeBytes < current.SizeBytes)
+            throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid,
+                $"The new size {sizeBytes} must be a multiple of {disk.BlockSize} and at least the current {current.SizeBytes} bytes; disks only grow.", sizeBytes);
+        var blocks = (ulong)(sizeBytes / disk.BlockSize);
+        try
+        {
+            if (growServed?.Invoke(current, blocks) != true)
+            {
+                using var store = FileBlockStore.Open(disk.Path, disk.BlockSize);
+                store.Grow(blocks);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"Cannot grow '{disk.Path}': {e.Message}", disk.Path, e);
+        }
+        return ToDisk(s, disk, LoadDevices(c));
+    });
+
     /// <summary>Unregisters a virtual disk that no target device maps; with <paramref name="deleteFile"/> its image file is deleted too.</summary>
     public VirtualDisk RemoveVirtualDisk(string name, bool deleteFile) => Write((c, s) =>
     {

@@ -55,6 +55,18 @@ public sealed class ServingRegistry : IAsyncDisposable
     public bool DeviceAdded(string folder, TargetDevice device, VirtualDisk disk) =>
         Find(folder, device.PartitionId) is { } served && served.Add(device, disk);
 
+    /// <summary>Grows a disk that a partition served here presents (clients get CAPACITY DATA HAS CHANGED); false when none does.</summary>
+    public bool TryGrow(string folder, VirtualDisk disk, ulong blocks)
+    {
+        if (Find(folder, disk.PartitionId) is not { } served) return false;
+        var units = served.Targets.Values.SelectMany(t => t.Luns.Select(l => t[l])).OfType<DiskLogicalUnit>()
+            .Where(u => u.Identity.Id == disk.UnitId).ToList();
+        if (units.Count == 0) return false;
+        units[0].Grow(blocks);                      // one store: grows the file
+        foreach (var other in units.Skip(1)) other.Attentions.Raise(Scsi.Sense.SenseReason.CapacityDataChanged);
+        return true;
+    }
+
     /// <summary>Takes a removed device off a served partition's target; false when the partition is not served here.</summary>
     public bool DeviceRemoved(string folder, TargetDevice device) =>
         Find(folder, device.PartitionId) is { } served && served.Remove(device);

@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using VScsi.PowerShell.Output;
+
+namespace VScsi.PowerShell.Commands;
+
+/// <summary>Grows a virtual disk; when it is served, connected clients get CAPACITY DATA HAS CHANGED.</summary>
+[Cmdlet(VerbsCommon.Resize, "VScsiVirtualDisk", SupportsShouldProcess = true)]
+[OutputType(typeof(VScsiVirtualDisk))]
+public sealed class ResizeVScsiVirtualDiskCommand : VScsiCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1)]
+    public long Size { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess(Name, $"Grow to {Size} bytes")) return;
+        var folder = ResolvedSystemPath;
+        var disk = Use(s => s.GrowVirtualDisk(Name, Size, (d, blocks) => ModuleRuntime.Registry.TryGrow(folder, d, blocks)));
+        if (disk is not null && PassThru) WriteObject(new VScsiVirtualDisk(disk, folder));
+    }
+}
