@@ -60,6 +60,11 @@ public enum ConfigurationError
     TargetDeviceNotFound,
     TargetDeviceNameInUse,
     TooManyTargetDevices,
+    StoragePoolNotFound,
+    StoragePoolNameInUse,
+    StoragePoolPathInUse,
+    StoragePoolFull,
+    StoragePoolNotEmpty,
 }
 
 /// <summary>A refused configuration request: a stable <see cref="Error"/>, a message saying what to do, and the input at fault.</summary>

@@ -9,7 +9,7 @@ public sealed partial class ManagedSystem
     /// <summary>VIOS addressing gives each virtual target device a target id 1..63, LUN 0.</summary>
     public const int MaxTargetDevicesPerAdapter = 63;
 
-    private sealed record DiskRow(long Id, int PartitionId, string Name, string Path, int BlockSize, bool Created, bool Shareable, Guid UnitId, string Serial);
+    private sealed record DiskRow(long Id, int PartitionId, string Name, string Path, int BlockSize, bool Created, bool Shareable, Guid UnitId, string Serial, long? PoolId);
 
     private sealed record DeviceRow(long Id, int PartitionId, string Name, int ServerSlot, ulong Lun, long DiskId);
 
@@ -19,50 +19,63 @@ public sealed partial class ManagedSystem
     /// an existing image or device, whose length is the capacity. Existing files are never overwritten.
     /// </summary>
     public VirtualDisk CreateVirtualDisk(string partition, string name, string path, long? sizeBytes, int blockSize = FileBlockStore.DefaultBlockSize,
-        bool preallocate = false, bool shareable = false)
+        bool preallocate = false, bool shareable = false) =>
+        CreateDisk(name, Path.GetFullPath(path), sizeBytes, blockSize, preallocate, shareable, (c, s) => (s.RequirePartition(partition), null));
+
+    /// <summary>Creates a backing device in a storage pool (VIOS mkbdsp): a new image in the pool's folder, within the pool's size.</summary>
+    public VirtualDisk CreateBackingDevice(string pool, string name, long sizeBytes, int blockSize = FileBlockStore.DefaultBlockSize, bool preallocate = false) =>
+        CreateDisk(name, null, sizeBytes, blockSize, preallocate, false, (c, s) =>
+        {
+            var p = RequirePool(c, pool);
+            CheckPoolRoom(c, p, sizeBytes);
+            return (s.FindPartition(p.PartitionId)!, p);
+        });
+
+    private VirtualDisk CreateDisk(string name, string? fullPath, long? sizeBytes, int blockSize, bool preallocate, bool shareable,
+        Func<SqliteConnection, ConfigSnapshot, (PartitionRow Partition, PoolRow? Pool)> locate)
     {
-        var fullPath = Path.GetFullPath(path);
-        var createdFile = false;
+        string? createdFile = null;
         try
         {
             return Write((c, s) =>
             {
-                var p = s.RequirePartition(partition);
+                var (p, pool) = locate(c, s);
                 if (!p.CanServe)
                     throw new ConfigurationException(ConfigurationError.StorageRequiresServerPartition,
                         $"Partition '{p.Name}' is of type {p.Type}; only Vios and IbmI partitions own storage they serve.", p.Name);
                 if (!Names.IsValidAdapterName(name))
                     throw new ConfigurationException(ConfigurationError.VirtualDiskNameInvalid, $"'{name}' is not a valid disk name: use letters, digits, '-', '_' or '.'.", name);
+                var path = fullPath ?? Path.Combine(pool!.Path, name + ".img");
                 var disks = LoadDisks(c);
                 if (disks.Any(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)))
                     throw new ConfigurationException(ConfigurationError.VirtualDiskNameInUse, $"A virtual disk named '{name}' already exists.", name);
-                if (disks.Find(d => d.Path == fullPath) is { } holder)
-                    throw new ConfigurationException(ConfigurationError.VirtualDiskPathInUse, $"'{fullPath}' is already virtual disk '{holder.Name}'.", fullPath);
+                if (disks.Find(d => d.Path == path) is { } holder)
+                    throw new ConfigurationException(ConfigurationError.VirtualDiskPathInUse, $"'{path}' is already virtual disk '{holder.Name}'.", path);
                 if (blockSize is not (512 or 4096))
                     throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid, $"The block size must be 512 or 4096, not {blockSize}.", blockSize);
                 if (sizeBytes is long size)
                 {
                     if (size <= 0 || size % blockSize != 0)
                         throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid, $"The size {size} must be a positive multiple of the block size {blockSize}.", size);
-                    if (File.Exists(fullPath) || Directory.Exists(fullPath))
-                        throw new ConfigurationException(ConfigurationError.VirtualDiskPathInUse, $"'{fullPath}' already exists; omit -Size to use an existing image, or choose a new path.", fullPath);
-                    CreateImage(fullPath, size, blockSize, preallocate);
-                    createdFile = true;
+                    if (File.Exists(path) || Directory.Exists(path))
+                        throw new ConfigurationException(ConfigurationError.VirtualDiskPathInUse, $"'{path}' already exists; omit -Size to use an existing image, or choose a new path.", path);
+                    CreateImage(path, size, blockSize, preallocate);
+                    createdFile = path;
                 }
-                else if (!File.Exists(fullPath))
+                else if (!File.Exists(path))
                 {
-                    throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"'{fullPath}' does not exist; give -Size to create a new image.", fullPath);
+                    throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"'{path}' does not exist; give -Size to create a new image.", path);
                 }
                 var unitId = Guid.NewGuid();
-                Exec(c, "INSERT INTO virtual_disk (partition_id, name, path, block_size, created, shareable, unit_id, serial) VALUES ($p, $n, $path, $b, $c, $s, $u, $serial)",
-                    ("$p", p.Id), ("$n", name), ("$path", fullPath), ("$b", blockSize), ("$c", createdFile ? 1 : 0), ("$s", shareable ? 1 : 0),
-                    ("$u", unitId.ToString()), ("$serial", unitId.ToString("N")[..16].ToUpperInvariant()));
-                return ToDisk(s, LoadDisks(c).Single(d => d.Name == name), []);
+                Exec(c, "INSERT INTO virtual_disk (partition_id, name, path, block_size, created, shareable, unit_id, serial, pool_id) VALUES ($p, $n, $path, $b, $c, $s, $u, $serial, $pool)",
+                    ("$p", p.Id), ("$n", name), ("$path", path), ("$b", blockSize), ("$c", createdFile is null ? 0 : 1), ("$s", shareable ? 1 : 0),
+                    ("$u", unitId.ToString()), ("$serial", unitId.ToString("N")[..16].ToUpperInvariant()), ("$pool", pool is null ? DBNull.Value : pool.Id));
+                return ToDisk(s, LoadDisks(c).Single(d => d.Name == name), [], LoadPools(c));
             });
         }
-        catch when (createdFile)
+        catch when (createdFile is not null)
         {
-            File.Delete(fullPath); // the record was not written, so the new image goes too
+            File.Delete(createdFile); // the record was not written, so the new image goes too
             throw;
         }
     }
@@ -71,7 +84,8 @@ public sealed partial class ManagedSystem
     {
         var owner = partition is null ? null : s.RequirePartition(partition);
         var devices = LoadDevices(c);
-        return LoadDisks(c).Where(d => owner is null || d.PartitionId == owner.Id).Select(d => ToDisk(s, d, devices)).ToList();
+        var pools = LoadPools(c);
+        return LoadDisks(c).Where(d => owner is null || d.PartitionId == owner.Id).Select(d => ToDisk(s, d, devices, pools)).ToList();
     });
 
     /// <summary>
@@ -82,10 +96,12 @@ public sealed partial class ManagedSystem
     public VirtualDisk GrowVirtualDisk(string name, long sizeBytes, Func<VirtualDisk, ulong, bool>? growServed = null) => Write((c, s) =>
     {
         var disk = RequireDisk(LoadDisks(c), name);
-        var current = ToDisk(s, disk, LoadDevices(c));
+        var current = ToDisk(s, disk, LoadDevices(c), LoadPools(c));
         if (sizeBytes % disk.BlockSize != 0 || sizeBytes < current.SizeBytes)
             throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid,
                 $"The new size {sizeBytes} must be a multiple of {disk.BlockSize} and at least the current {current.SizeBytes} bytes; disks only grow.", sizeBytes);
+        if (disk.PoolId is long poolId)
+            CheckPoolRoom(c, LoadPools(c).Single(p => p.Id == poolId), sizeBytes - current.SizeBytes);
         var blocks = (ulong)(sizeBytes / disk.BlockSize);
         try
         {
@@ -99,7 +115,7 @@ public sealed partial class ManagedSystem
         {
             throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"Cannot grow '{disk.Path}': {e.Message}", disk.Path, e);
         }
-        return ToDisk(s, disk, LoadDevices(c));
+        return ToDisk(s, disk, LoadDevices(c), LoadPools(c));
     });
 
     /// <summary>Unregisters a virtual disk that no target device maps; with <paramref name="deleteFile"/> its image file is deleted too.</summary>
@@ -112,7 +128,7 @@ public sealed partial class ManagedSystem
                 $"Virtual disk '{disk.Name}' is mapped as {string.Join(", ", mapped.Select(m => m.Name))}. Remove those target devices first.", name);
         Exec(c, "DELETE FROM virtual_disk WHERE id = $id", ("$id", disk.Id));
         if (deleteFile && File.Exists(disk.Path)) File.Delete(disk.Path);
-        return ToDisk(s, disk, []);
+        return ToDisk(s, disk, [], LoadPools(c));
     });
 
     /// <summary>
@@ -198,8 +214,9 @@ public sealed partial class ManagedSystem
         disks.Find(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ConfigurationException(ConfigurationError.VirtualDiskNotFound, $"No virtual disk is named '{name}'. Get-VScsiVirtualDisk lists them.", name);
 
-    private static List<DiskRow> LoadDisks(SqliteConnection c) => Rows(c, "SELECT id, partition_id, name, path, block_size, created, shareable, unit_id, serial FROM virtual_disk ORDER BY id",
-        r => new DiskRow(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5) == 1, r.GetInt32(6) == 1, Guid.Parse(r.GetString(7)), r.GetString(8)));
+    private static List<DiskRow> LoadDisks(SqliteConnection c) => Rows(c, "SELECT id, partition_id, name, path, block_size, created, shareable, unit_id, serial, pool_id FROM virtual_disk ORDER BY id",
+        r => new DiskRow(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5) == 1, r.GetInt32(6) == 1, Guid.Parse(r.GetString(7)), r.GetString(8),
+            r.IsDBNull(9) ? null : r.GetInt64(9)));
 
     private static List<DeviceRow> LoadDevices(SqliteConnection c) => Rows(c, "SELECT id, partition_id, name, server_slot, lun, disk_id FROM target_device ORDER BY partition_id, server_slot, lun",
         r => new DeviceRow(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetInt32(3), (ulong)r.GetInt64(4), r.GetInt64(5)));
@@ -214,12 +231,11 @@ public sealed partial class ManagedSystem
         return list;
     }
 
-    private static VirtualDisk ToDisk(ConfigSnapshot s, DiskRow d, IEnumerable<DeviceRow> devices)
-    {
-        var size = File.Exists(d.Path) ? new FileInfo(d.Path).Length : 0;
-        return new VirtualDisk(d.Name, d.PartitionId, s.FindPartition(d.PartitionId)?.Name ?? "", d.Path, size, d.BlockSize, d.Created, d.Shareable, d.UnitId, d.Serial,
-            devices.Where(x => x.DiskId == d.Id).Select(x => x.Name).ToList());
-    }
+    private static VirtualDisk ToDisk(ConfigSnapshot s, DiskRow d, IEnumerable<DeviceRow> devices, List<PoolRow> pools) =>
+        new(d.Name, d.PartitionId, s.FindPartition(d.PartitionId)?.Name ?? "", d.Path, SizeOf(d.Path), d.BlockSize, d.Created, d.Shareable, d.UnitId, d.Serial,
+            devices.Where(x => x.DiskId == d.Id).Select(x => x.Name).ToList(), pools.Find(p => p.Id == d.PoolId)?.Name);
+
+    private static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
     private static TargetDevice ToDevice(ConfigSnapshot s, DeviceRow d, List<DiskRow> disks)
     {

@@ -66,5 +66,16 @@ internal static class Schema
             UNIQUE (partition_id, name),
             UNIQUE (partition_id, server_slot, lun));
         """,
+        // 3: storage pools (a folder, optionally with a size limit) whose backing devices are
+        // virtual disks created inside them (the VIOS mksp/mkbdsp idea).
+        """
+        CREATE TABLE storage_pool (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            partition_id INTEGER NOT NULL REFERENCES partition (id) ON DELETE CASCADE,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            path TEXT NOT NULL UNIQUE,
+            size_bytes INTEGER);
+        ALTER TABLE virtual_disk ADD COLUMN pool_id INTEGER REFERENCES storage_pool (id);
+        """,
     ];
 }
