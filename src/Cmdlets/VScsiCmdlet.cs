@@ -72,6 +72,20 @@ public abstract class VScsiCmdlet : PSCmdlet
         WriteError(record);
     }
 
+    /// <summary>True when a virtual disk of that name was carved from a storage pool; else writes NotABackingDevice or VirtualDiskNotFound.</summary>
+    internal bool CheckBackingDevice(string name)
+    {
+        var disk = Use(s => s.GetVirtualDisks().FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase)));
+        if (disk is null)
+        {
+            ReportError(ErrorIds.For(ConfigurationError.VirtualDiskNotFound), ErrorCategory.ObjectNotFound, $"No backing device is named '{name}'. Get-VScsiBackingDevice lists them.", name);
+            return false;
+        }
+        if (disk.Pool is not null) return true;
+        ReportError("NotABackingDevice", ErrorCategory.InvalidArgument, $"'{name}' is a standalone virtual disk, not a backing device of a pool; use the *-VScsiVirtualDisk cmdlets.", name);
+        return false;
+    }
+
     /// <summary>Writes a per-item error with a cmdlet-level id.</summary>
     protected void ReportError(string id, ErrorCategory category, string message, object? target) =>
         WriteError(new ErrorRecord(new PSArgumentException(message), id, category, target));

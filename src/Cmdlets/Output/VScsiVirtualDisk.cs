@@ -17,6 +17,7 @@ public sealed class VScsiVirtualDisk
         Serial = d.Serial;
         UnitId = d.UnitId;
         MappedAs = d.MappedAs.ToArray();
+        Pool = d.Pool;
         SystemPath = systemPath;
     }
 
@@ -31,6 +32,8 @@ public sealed class VScsiVirtualDisk
     public Guid UnitId { get; }
     /// <summary>The virtual target devices (vtscsiN) that present this disk.</summary>
     public string[] MappedAs { get; }
+    /// <summary>The storage pool a backing device was carved from; null for a standalone virtual disk.</summary>
+    public string? Pool { get; }
     public string SystemPath { get; }
 
     public override string ToString() => Name;
