@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
 The quick-start scenario: a managed system in a temporary folder where a Virtual I/O Server
-partition serves disks to two client partitions and a second VIOS serves a tape to the first.
+partition serves disks from a storage pool to two client partitions (one of which writes and
+reads its disk through real SCSI), and a second VIOS has an adapter serving the first.
 
 .EXAMPLE
 ./vscsi -File examples/QuickStart.ps1
@@ -25,11 +26,18 @@ $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -
 $null = New-VScsiServerAdapter -Partition vios1 -Slot 12 -RemotePartition lpar3 -RemoteSlot 3
 $null = New-VScsiClientAdapter -Partition lpar3 -Slot 3 -RemotePartition vios1 -RemoteSlot 12 -Required
 
-# vios2 serves a tape to vios1, written in HMC profile syntax.
+# vios2 has a server adapter for vios1 (for a tape, in a later release), written in HMC profile syntax.
 Set-VScsiPartitionProfile -Partition vios2 -Name default_profile -VirtualScsiAdapters '21/server/1/vios1/5/0'
 Set-VScsiPartitionProfile -Partition vios1 -Name default_profile -VirtualScsiAdapters 'virtual_scsi_adapters+=5/client/2/vios2/21/0'
 
-# Activate the servers first, then the clients.
+# vios1 carves a disk for each client from a storage pool and maps it to the client's server adapter.
+$null = New-VScsiStoragePool -Partition vios1 -Name clients -Path ([IO.Path]::Combine($SystemPath, 'clients')) -Size 1GB
+foreach ($client in @(@('lpar2', 'vhost0'), @('lpar3', 'vhost1'))) {
+    $null = New-VScsiBackingDevice -Pool clients -Name "$($client[0])_root" -Size 256MB
+    $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter $client[1] -BackingDevice "$($client[0])_root"
+}
+
+# Activate the servers first (this process serves their disks), then the clients.
 'vios1', 'vios2', 'lpar2', 'lpar3' | Start-VScsiPartition
 
 # Each listing goes through Out-Default on its own, so each gets its own table.
@@ -38,6 +46,17 @@ Get-VScsiPartition | Out-Default
 Get-VScsiServerAdapter | Out-Default
 Get-VScsiClientAdapter | Out-Default
 Get-VScsiPartitionProfile | Out-Default
+Get-VScsiMapping | Out-Default
+Get-VScsiStoragePool | Out-Default
+
+# lpar2 connects and uses its disk through real SCSI commands.
+$session = Connect-VScsiClient -Partition lpar2
+$session | Get-VScsiClientDevice | Out-Default
+$block = [byte[]]::new(512)
+[Text.Encoding]::ASCII.GetBytes('hello from lpar2').CopyTo($block, 0)
+Write-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 0 -Data $block -Confirm:$false
+"lpar2 read back: " + [Text.Encoding]::ASCII.GetString((Read-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 0 -Count 1), 0, 16)
 $findings = @(Test-VScsiConfiguration)
 "Configuration check: $($findings.Count) problem(s)."
 $findings | Out-Default
+$session | Disconnect-VScsiClient -Confirm:$false

@@ -54,3 +54,45 @@ public sealed class StoragePoolCmdletTests(PowerShellFixture ps)
         Assert.Equal(errorId, error.FullyQualifiedErrorId.Split(',')[0]);
     }
 }
+
+/// <summary>-WhatIf on the storage and client cmdlets leaves files, folders and the database alone.</summary>
+[Collection("PowerShell")]
+public sealed class StorageWhatIfTests(PowerShellFixture ps)
+{
+    [Fact]
+    public void WhatIf_TouchesNothing()
+    {
+        var sys = ps.NewTempSystemPath();
+        var setup = ps.Run($$"""
+            $sys = '{{sys}}'
+            $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
+            $null = New-VScsiPartition -Name lpar2 -Type AixLinux -SystemPath $sys
+            $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -RemotePartition lpar2 -RemoteSlot 3 -SystemPath $sys
+            $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -RemoteSlot 11 -SystemPath $sys
+            $null = New-VScsiStoragePool -Partition vios1 -Name clients -Path ([IO.Path]::Combine($sys, 'clients')) -SystemPath $sys
+            $null = New-VScsiBackingDevice -Pool clients -Name d -Size 1MB -SystemPath $sys
+            $null = Add-VScsiTargetDevice vios1 vhost0 d -SystemPath $sys
+            """);
+        Assert.Empty(setup.Errors);
+        var db = Path.Combine(sys, "system.db");
+        var image = Path.Combine(sys, "clients", "d.img");
+        var before = (File.ReadAllBytes(db), new FileInfo(image).Length);
+        var r = ps.Run($$"""
+            $sys = '{{sys}}'
+            New-VScsiStoragePool vios1 more ([IO.Path]::Combine($sys, 'more')) -WhatIf -SystemPath $sys
+            New-VScsiBackingDevice clients e 1MB -WhatIf -SystemPath $sys
+            Resize-VScsiBackingDevice d 2MB -WhatIf -SystemPath $sys
+            Resize-VScsiVirtualDisk d 2MB -WhatIf -SystemPath $sys
+            Remove-VScsiBackingDevice d -WhatIf -SystemPath $sys
+            Remove-VScsiTargetDevice vios1 vtscsi0 -RemoveBacking -WhatIf -SystemPath $sys
+            Remove-VScsiStoragePool clients -WhatIf -SystemPath $sys
+            Start-VScsiPartition vios1 -WhatIf -SystemPath $sys
+            Connect-VScsiClient lpar2 -WhatIf -SystemPath $sys
+            """);
+        Assert.Empty(r.Errors);
+        Assert.False(Directory.Exists(Path.Combine(sys, "more")));
+        Assert.False(File.Exists(Path.Combine(sys, "clients", "e.img")));
+        Assert.Equal(before.Item2, new FileInfo(image).Length);
+        Assert.Equal(before.Item1, File.ReadAllBytes(db));
+    }
+}

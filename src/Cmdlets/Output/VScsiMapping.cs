@@ -28,7 +28,7 @@ public sealed class VScsiMapping
     public string LocationCode { get; }
     public int? ClientPartitionId { get; }
     /// <summary>The adapter heading as lsmap prints it.</summary>
-    public string Svsa => $"{ServerAdapter}  Physloc: {LocationCode}  Client Partition ID: 0x{ClientPartitionId ?? 0:x8}";
+    public string Svsa => $"{Partition}/{ServerAdapter}  Physloc: {LocationCode}  Client Partition ID: 0x{ClientPartitionId ?? 0:x8}";
     public string? Device { get; }
     public ulong? Lun { get; }
     public string? ViosLun { get; }
