@@ -235,7 +235,17 @@ public sealed partial class ManagedSystem
         new(d.Name, d.PartitionId, s.FindPartition(d.PartitionId)?.Name ?? "", d.Path, SizeOf(d.Path), d.BlockSize, d.Created, d.Shareable, d.UnitId, d.Serial,
             devices.Where(x => x.DiskId == d.Id).Select(x => x.Name).ToList(), pools.Find(p => p.Id == d.PoolId)?.Name);
 
-    private static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+    private static long SizeOf(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? FileBlockStore.LengthOf(path) : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0; // unreadable right now: reported as empty rather than failing the listing
+        }
+    }
 
     private static TargetDevice ToDevice(ConfigSnapshot s, DeviceRow d, List<DiskRow> disks)
     {

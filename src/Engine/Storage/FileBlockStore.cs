@@ -55,7 +55,7 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
         CheckBlockSize(blockSize);
         var handle = File.OpenHandle(path, FileMode.Open, readOnly ? FileAccess.Read : FileAccess.ReadWrite,
             readOnly ? FileShare.ReadWrite : FileShare.Read, FileOptions.Asynchronous);
-        var length = RandomAccess.GetLength(handle);
+        var length = SparseFile.Length(handle);
         return new FileBlockStore(handle, blockSize, (ulong)(length / blockSize), readOnly, path);
     }
 
@@ -107,9 +107,16 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
             await RandomAccess.WriteAsync(_handle, zeros.AsMemory(0, (int)Math.Min(zeros.Length, length - done)), offset + done, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The length of an image file or block device, without keeping it open.</summary>
+    public static long LengthOf(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return SparseFile.Length(handle);
+    }
+
     public (bool Mapped, ulong Blocks) GetMapping(ulong lba)
     {
-        var fileLength = RandomAccess.GetLength(_handle);
+        var fileLength = SparseFile.Length(_handle);
         var offset = checked((long)lba * BlockSize);
         if (offset >= fileLength) return (false, BlockCount - lba); // beyond a short file: never written
         var (data, extentEnd) = SparseFile.Extent(_handle, offset, fileLength);

@@ -11,6 +11,7 @@ internal static partial class SparseFile
 {
     private const int FallocFlKeepSize = 0x01;
     private const int FallocFlPunchHole = 0x02;
+    private const int SeekEnd = 2;
     private const int SeekData = 3;
     private const int SeekHole = 4;
     private const int Enxio = 6;
@@ -41,6 +42,15 @@ internal static partial class SparseFile
         if (data > offset) return (false, data);
         var hole = lseek(fd, offset, SeekHole);
         return (true, hole < 0 ? fileLength : hole);
+    }
+
+    /// <summary>The length of a file or block device (fstat reports 0 for block devices; seeking to the end does not).</summary>
+    public static long Length(SafeFileHandle handle)
+    {
+        var length = RandomAccess.GetLength(handle);
+        if (length > 0 || !OperatingSystem.IsLinux()) return length;
+        var end = lseek(Fd(handle), 0, SeekEnd);
+        return end > 0 ? end : 0;
     }
 
     private static int Fd(SafeFileHandle handle) => (int)handle.DangerousGetHandle();

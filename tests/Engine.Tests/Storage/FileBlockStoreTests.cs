@@ -50,3 +50,40 @@ public sealed class FileBlockStoreTests : IDisposable
         Assert.Equal(data, back);
     }
 }
+
+/// <summary>Block devices as physical volumes: their size comes from seeking to the end, since fstat says 0.</summary>
+public sealed class BlockDeviceTests
+{
+    [Fact]
+    public async Task Open_LoopDevice_CapacityIsTheDeviceSize()
+    {
+        // Needs root and loop devices (true on the CI machine); elsewhere the regular-file path is checked instead.
+        var image = Path.Combine(Path.GetTempPath(), $"vscsi-loop-{Guid.NewGuid():N}.img");
+        await File.WriteAllBytesAsync(image, new byte[4 << 20]);
+        string? device = null;
+        try
+        {
+            if (OperatingSystem.IsLinux() && Environment.UserName == "root" && File.Exists("/sbin/losetup") | File.Exists("/usr/sbin/losetup"))
+            {
+                using var losetup = Process.Start(new ProcessStartInfo("losetup", ["-f", "--show", image]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+                var output = (await losetup.StandardOutput.ReadToEndAsync()).Trim();
+                await losetup.WaitForExitAsync();
+                if (losetup.ExitCode == 0) device = output;
+            }
+            var path = device ?? image;
+            Assert.Equal(4L << 20, FileBlockStore.LengthOf(path));
+            await using var store = FileBlockStore.Open(path);
+            Assert.Equal((ulong)(4 << 20) / 512, store.BlockCount);
+            var data = Enumerable.Repeat((byte)9, 512).ToArray();
+            await store.WriteAsync(3, data, forceUnitAccess: true, CancellationToken.None);
+            var back = new byte[512];
+            await store.ReadAsync(3, back, CancellationToken.None);
+            Assert.Equal(data, back);
+        }
+        finally
+        {
+            if (device is not null) Process.Start("losetup", ["-d", device])!.WaitForExit();
+            File.Delete(image);
+        }
+    }
+}
