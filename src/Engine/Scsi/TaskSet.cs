@@ -19,7 +19,27 @@ public sealed class TaskSet(LogicalUnit unit)
     private readonly List<Entry> _tasks = [];
     private readonly object _gate = new();
 
-    private sealed record Entry(string Nexus, ulong Tag, TaskAttribute Attribute, CancellationTokenSource Abort, TaskCompletionSource Done);
+    /// <summary>A task in the set. Its completion task is made only when a later ORDERED task must wait for it.</summary>
+    private sealed class Entry(string nexus, ulong tag, TaskAttribute attribute, CancellationTokenSource abort)
+    {
+        private TaskCompletionSource? _done;
+        private bool _finished;
+
+        public string Nexus { get; } = nexus;
+        public ulong Tag { get; } = tag;
+        public TaskAttribute Attribute { get; } = attribute;
+        public CancellationTokenSource Abort { get; } = abort;
+
+        /// <summary>Called under the task set's lock.</summary>
+        public Task Done => _finished ? Task.CompletedTask : (_done ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        /// <summary>Called under the task set's lock; returns the completion to signal outside it.</summary>
+        public TaskCompletionSource? Finish()
+        {
+            _finished = true;
+            return _done;
+        }
+    }
 
     public LogicalUnit Unit { get; } = unit;
 
@@ -42,11 +62,13 @@ public sealed class TaskSet(LogicalUnit unit)
             before = attribute switch
             {
                 TaskAttribute.HeadOfQueue => [],
-                TaskAttribute.Ordered => _tasks.Select(t => t.Done.Task).ToArray(),
+                TaskAttribute.Ordered => _tasks.Select(t => t.Done).ToArray(),
                 _ when ordered == 0 => [],
-                _ => _tasks.Where(t => t.Attribute == TaskAttribute.Ordered).Select(t => t.Done.Task).ToArray(),
+                _ => _tasks.Where(t => t.Attribute == TaskAttribute.Ordered).Select(t => t.Done).ToArray(),
             };
-            entry = new Entry(command.Nexus, tag, attribute, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            // Linking to a token that can never be cancelled would only cost a registration per task.
+            var abort = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource();
+            entry = new Entry(command.Nexus, tag, attribute, abort);
             if (attribute == TaskAttribute.HeadOfQueue) _tasks.Insert(0, entry);
             else _tasks.Add(entry);
         }
@@ -62,8 +84,13 @@ public sealed class TaskSet(LogicalUnit unit)
         }
         finally
         {
-            lock (_gate) _tasks.Remove(entry);
-            entry.Done.TrySetResult();
+            TaskCompletionSource? waiters;
+            lock (_gate)
+            {
+                _tasks.Remove(entry);
+                waiters = entry.Finish();
+            }
+            waiters?.TrySetResult();
             entry.Abort.Dispose();
         }
     }

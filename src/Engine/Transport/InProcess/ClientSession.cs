@@ -52,10 +52,12 @@ public sealed class ClientSession : IAsyncDisposable
     public async ValueTask<(ScsiStatus Status, byte[] Sense, int DataLength)> ExecuteAsync(ulong lun, ReadOnlyMemory<byte> cdb, ReadOnlyMemory<byte> dataOut,
         Memory<byte> dataIn, TaskAttribute attribute = TaskAttribute.Simple, CancellationToken cancellationToken = default)
     {
-        var token = cancellationToken.CanBeCanceled ? cancellationToken : _closing.Token;
+        // Closing the session aborts its tasks through the task sets, so a caller without a token
+        // needs no link to the session's own (a registration per command would cost more than the I/O).
+        ObjectDisposedException.ThrowIf(_closing.IsCancellationRequested, this);
         using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token) : null;
-        if (linked is not null) token = linked.Token;
-        await _credits.WaitAsync(token).ConfigureAwait(false);
+        var token = linked?.Token ?? CancellationToken.None;
+        await _credits.WaitAsync(linked?.Token ?? _closing.Token).ConfigureAwait(false);
         try
         {
             var command = new ScsiCommand(cdb, dataOut, dataIn, Nexus);
