@@ -53,14 +53,9 @@ public abstract class NewAdapterCommandBase : VScsiCmdlet
 }
 
 /// <summary>What Get-VScsiServerAdapter and Get-VScsiClientAdapter share.</summary>
-public abstract class GetAdapterCommandBase : VScsiCmdlet
+public abstract class GetAdapterCommandBase : PartitionListCommandBase
 {
     private protected abstract AdapterKind Kind { get; }
-
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    public string[]? Partition { get; set; }
 
     [Parameter(Position = 1)]
     [SupportsWildcards]
@@ -77,14 +72,8 @@ public abstract class GetAdapterCommandBase : VScsiCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var partition in Partition ?? [null!])
-        {
-            var adapters = Use(s => s.GetAdapters(partition, Kind, Profile));
-            if (adapters is null) continue;
-            var inSlots = adapters.Where(a => Slot is null || Slot.Contains(a.Definition.Slot));
-            foreach (var a in Filter.ByName(this, inSlots, a => a.Name, Name, ConfigurationError.AdapterNotFound, "adapter"))
-                WriteObject(VScsiAdapter.Create(a, ResolvedSystemPath));
-        }
+        WriteListed((s, partition) => s.GetAdapters(partition, Kind, Profile).Where(a => Slot is null || Slot.Contains(a.Definition.Slot)),
+            a => a.Name, Name, ConfigurationError.AdapterNotFound, "adapter", a => VScsiAdapter.Create(a, ResolvedSystemPath));
     }
 }
 

@@ -8,13 +8,8 @@ namespace VScsi.PowerShell.Commands;
 /// <summary>Lists partition profiles; VirtualScsiAdapters shows each profile in HMC syntax.</summary>
 [Cmdlet(VerbsCommon.Get, "VScsiPartitionProfile")]
 [OutputType(typeof(VScsiPartitionProfile))]
-public sealed class GetVScsiPartitionProfileCommand : VScsiCmdlet
+public sealed class GetVScsiPartitionProfileCommand : PartitionListCommandBase
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    public string[]? Partition { get; set; }
-
     [Parameter(Position = 1)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
@@ -22,12 +17,7 @@ public sealed class GetVScsiPartitionProfileCommand : VScsiCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var partition in Partition ?? [null!])
-        {
-            var profiles = Use(s => s.GetProfiles(partition));
-            if (profiles is null) continue;
-            foreach (var p in Filter.ByName(this, profiles, p => p.Name, Name, ConfigurationError.ProfileNotFound, "profile"))
-                WriteObject(new VScsiPartitionProfile(p, ResolvedSystemPath));
-        }
+        WriteListed((s, partition) => s.GetProfiles(partition), p => p.Name, Name, ConfigurationError.ProfileNotFound, "profile",
+            p => new VScsiPartitionProfile(p, ResolvedSystemPath));
     }
 }
