@@ -71,15 +71,19 @@ public sealed class ServingRegistry : IAsyncDisposable
     public bool DeviceRemoved(string folder, TargetDevice device) =>
         Find(folder, device.PartitionId) is { } served && served.Remove(device);
 
-    /// <summary>Stops serving: client sessions on it are closed, disks flushed and closed, the lock released.</summary>
+    /// <summary>How long Stop waits for commands in flight before aborting them.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Stops serving: client sessions on it take no new commands, those in flight finish (up to
+    /// <see cref="DrainTimeout"/>), then the sessions close, the disks are flushed and closed, the lock released.
+    /// </summary>
     public async Task StopAsync(string folder, int partitionId)
     {
         if (!_served.TryRemove(Key(folder, partitionId), out var served)) return;
-        foreach (var (key, session) in _sessions.Where(s => served.Targets.Values.Contains(s.Value.Target)).ToList())
-        {
-            _sessions.TryRemove(key, out _);
-            await session.DisposeAsync().ConfigureAwait(false);
-        }
+        var closing = _sessions.Where(s => served.Targets.Values.Contains(s.Value.Target)).ToList();
+        foreach (var (key, _) in closing) _sessions.TryRemove(key, out _);
+        await Task.WhenAll(closing.Select(s => s.Value.DrainAsync(DrainTimeout))).ConfigureAwait(false);
         await served.FlushAsync().ConfigureAwait(false);
         served.Dispose();
     }

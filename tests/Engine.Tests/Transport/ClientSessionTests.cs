@@ -92,3 +92,40 @@ public sealed class ClientSessionTests : IAsyncLifetime
             Assert.Equal(Block(i), (await session.ExecuteAsync(0, CdbBuilder.Read(16, (ulong)i * 8, 8), default, 4096)).Data)));
     }
 }
+
+/// <summary>Draining a session: commands in flight finish, new ones are refused.</summary>
+public sealed class ClientSessionDrainTests
+{
+    private sealed class SlowUnit : LogicalUnit
+    {
+        public readonly SemaphoreSlim Release = new(0);
+
+        public SlowUnit() : base(DiskLogicalUnitTests.Identity())
+        {
+            Register(0xB0, "HOLD", async (_, ct) =>
+            {
+                await Release.WaitAsync(ct);
+                return ScsiResult.Good();
+            });
+        }
+
+        public override byte DeviceType => 0x03;
+    }
+
+    [Fact]
+    public async Task Drain_InFlightCommandFinishes_NewCommandRefused()
+    {
+        var target = new ScsiTarget();
+        var unit = new SlowUnit();
+        target.TryAdd(0, unit);
+        var session = new ClientSession(target, "lpar2/vscsi0");
+        await session.ExecuteAsync(0, new byte[6], default, 0); // the power-on attention
+        var held = session.ExecuteAsync(0, new byte[] { 0xB0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, default, 0).AsTask();
+        var drain = session.DrainAsync(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => session.ExecuteAsync(0, new byte[6], default, 0).AsTask());
+        Assert.False(drain.IsCompleted);
+        unit.Release.Release();
+        Assert.Equal(ScsiStatus.Good, (await held).Status);
+        await drain;
+    }
+}

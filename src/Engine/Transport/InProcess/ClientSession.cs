@@ -21,6 +21,7 @@ public sealed class ClientSession : IAsyncDisposable
     private readonly SemaphoreSlim _credits;
     private readonly CancellationTokenSource _closing = new();
     private long _tag;
+    private volatile bool _draining;
 
     public ClientSession(ScsiTarget target, string nexus, int queueDepth = TaskSet.DefaultQueueDepth)
     {
@@ -54,7 +55,7 @@ public sealed class ClientSession : IAsyncDisposable
     {
         // Closing the session aborts its tasks through the task sets, so a caller without a token
         // needs no link to the session's own (a registration per command would cost more than the I/O).
-        ObjectDisposedException.ThrowIf(_closing.IsCancellationRequested, this);
+        ObjectDisposedException.ThrowIf(_draining || _closing.IsCancellationRequested, this);
         using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token) : null;
         var token = linked?.Token ?? CancellationToken.None;
         await _credits.WaitAsync(linked?.Token ?? _closing.Token).ConfigureAwait(false);
@@ -77,8 +78,22 @@ public sealed class ClientSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Ends the session gracefully: no new commands are taken, commands in flight may finish
+    /// (up to <paramref name="timeout"/>), then the nexus ends as in <see cref="DisposeAsync"/>.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan timeout)
+    {
+        _draining = true;
+        var deadline = DateTime.UtcNow + timeout;
+        while (_credits.CurrentCount < QueueDepth && DateTime.UtcNow < deadline)
+            await Task.Delay(5).ConfigureAwait(false);
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _draining = true;
         await _closing.CancelAsync().ConfigureAwait(false);
         foreach (var lun in _target.Luns)
         {
