@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VScsi.Engine.Scsi.Cdb;
 using VScsi.Engine.Scsi.Primary;
 using VScsi.Engine.Scsi.Sense;
@@ -60,6 +61,7 @@ public abstract class LogicalUnit
     public void Register(byte opcode, string name, ScsiHandler handler, params byte[] serviceActions) =>
         _table[opcode] = new OpcodeEntry(opcode, name, handler, serviceActions);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ScsiResult> ExecuteAsync(ScsiCommand command, CancellationToken cancellationToken)
     {
         if (command.Cdb.IsEmpty || !_table.TryGetValue(command.OperationCode, out var entry))

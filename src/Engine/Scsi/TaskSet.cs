@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VScsi.Engine.Scsi.Sense;
 
 namespace VScsi.Engine.Scsi;
@@ -44,6 +45,7 @@ public sealed class TaskSet(LogicalUnit unit)
     public LogicalUnit Unit { get; } = unit;
 
     /// <summary>Runs a command in the task set; TASK SET FULL past <paramref name="queueDepth"/>, TASK ABORTED when aborted.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ScsiResult> ExecuteAsync(ScsiCommand command, TaskAttribute attribute, ulong tag, int queueDepth, CancellationToken cancellationToken)
     {
         Entry entry;

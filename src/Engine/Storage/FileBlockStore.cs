@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace VScsi.Engine.Storage;
@@ -59,6 +60,7 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
         return new FileBlockStore(handle, blockSize, (ulong)(length / blockSize), readOnly, path);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ReadAsync(ulong lba, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var offset = checked((long)lba * BlockSize);
@@ -75,6 +77,7 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ulong lba, ReadOnlyMemory<byte> source, bool forceUnitAccess, CancellationToken cancellationToken)
     {
         if (IsReadOnly) throw new UnauthorizedAccessException($"{Path} is open read-only.");

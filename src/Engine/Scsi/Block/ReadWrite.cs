@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using VScsi.Engine.Scsi.Cdb;
 using VScsi.Engine.Scsi.Sense;
@@ -42,6 +43,7 @@ internal static class ReadWrite
         return true;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<ScsiResult> ReadAsync(DiskLogicalUnit unit, ScsiCommand c, CancellationToken ct)
     {
         if (!TryRange(unit, c, out var cdb, out var refusal)) return refusal;
@@ -53,6 +55,7 @@ internal static class ReadWrite
         return ScsiResult.Good((int)bytes);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<ScsiResult> WriteAsync(DiskLogicalUnit unit, ScsiCommand c, CancellationToken ct)
     {
         if (!TryRange(unit, c, out var cdb, out var refusal)) return refusal;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VScsi.Engine.Scsi;
 using VScsi.Engine.Scsi.Sense;
 
@@ -50,6 +51,7 @@ public sealed class ClientSession : IAsyncDisposable
     }
 
     /// <summary>Runs a command with data-in written straight into <paramref name="dataIn"/> (no copies); returns the bytes transferred.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(ScsiStatus Status, byte[] Sense, int DataLength)> ExecuteAsync(ulong lun, ReadOnlyMemory<byte> cdb, ReadOnlyMemory<byte> dataOut,
         Memory<byte> dataIn, TaskAttribute attribute = TaskAttribute.Simple, CancellationToken cancellationToken = default)
     {
