@@ -1,3 +1,4 @@
+using VScsi.Engine.Transport;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using VScsi.Engine.Scsi;

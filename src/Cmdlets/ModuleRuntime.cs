@@ -13,7 +13,7 @@ public sealed class ModuleRuntime : IModuleAssemblyCleanup
     public static ServingRegistry Registry { get; private set; } = new();
 
     /// <summary>The session objects handed to the pipeline, by engine session.</summary>
-    internal static System.Collections.Concurrent.ConcurrentDictionary<ClientSession, Output.VScsiClientSession> Sessions { get; } = new();
+    internal static System.Collections.Concurrent.ConcurrentDictionary<VScsi.Engine.Transport.IClientSession, Output.VScsiClientSession> Sessions { get; } = new();
 
     /// <summary>Sessions still open; those closed by Stop-VScsiPartition are dropped here.</summary>
     internal static IReadOnlyList<Output.VScsiClientSession> LiveSessions

@@ -1,3 +1,4 @@
+using VScsi.Engine.Transport;
 using System.Management.Automation;
 using VScsi.PowerShell.Output;
 

@@ -1,12 +1,13 @@
 using VScsi.Engine.Runtime;
 using VScsi.Engine.Transport.InProcess;
+using VScsi.Engine.Transport;
 
 namespace VScsi.PowerShell.Output;
 
 /// <summary>A client adapter's open session with its server adapter (one I_T nexus).</summary>
 public sealed class VScsiClientSession
 {
-    internal VScsiClientSession(ClientSession session, string partition, string adapter, string server, string systemPath)
+    internal VScsiClientSession(IClientSession session, string partition, string adapter, string server, string systemPath)
     {
         Session = session;
         Partition = partition;
@@ -15,7 +16,7 @@ public sealed class VScsiClientSession
         SystemPath = systemPath;
     }
 
-    internal ClientSession Session { get; }
+    internal IClientSession Session { get; }
     public string Partition { get; }
     public string Adapter { get; }
     /// <summary><c>partition/adapter</c> of the server end.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using VScsi.Engine.Scsi;
 using VScsi.Engine.Scsi.Cdb;
 using VScsi.Engine.Scsi.Sense;
+using VScsi.Engine.Transport;
 using VScsi.Engine.Transport.InProcess;
 
 namespace VScsi.Engine.Runtime;
@@ -22,7 +23,7 @@ public sealed record ClientDevice(string Name, ulong Lun, ulong ViosLun, byte De
 /// </summary>
 public static class ClientDevices
 {
-    public static async Task<IReadOnlyList<ClientDevice>> DiscoverAsync(ClientSession session, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<ClientDevice>> DiscoverAsync(IClientSession session, CancellationToken cancellationToken = default)
     {
         var luns = await ReportLunsAsync(session, cancellationToken).ConfigureAwait(false);
         var devices = new List<ClientDevice>();
@@ -44,7 +45,7 @@ public static class ClientDevices
     }
 
     /// <summary>Runs a command, retrying once per unit attention (as initiators do after reporting it).</summary>
-    public static async Task<ScsiResponse> RetryAttentionAsync(ClientSession session, ulong lun, byte[] cdb, int dataIn, CancellationToken ct)
+    public static async Task<ScsiResponse> RetryAttentionAsync(IClientSession session, ulong lun, byte[] cdb, int dataIn, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -55,7 +56,7 @@ public static class ClientDevices
         }
     }
 
-    private static async Task<IReadOnlyList<ulong>> ReportLunsAsync(ClientSession session, CancellationToken ct)
+    private static async Task<IReadOnlyList<ulong>> ReportLunsAsync(IClientSession session, CancellationToken ct)
     {
         var cdb = new byte[12];
         cdb[0] = OperationCode.ReportLuns;
@@ -69,13 +70,13 @@ public static class ClientDevices
 
     private static byte[] Inquiry(byte page, bool evpd) => [OperationCode.Inquiry, (byte)(evpd ? 1 : 0), page, 0, 255, 0];
 
-    private static async Task<string> VpdTextAsync(ClientSession session, ulong lun, byte page, CancellationToken ct)
+    private static async Task<string> VpdTextAsync(IClientSession session, ulong lun, byte page, CancellationToken ct)
     {
         var r = await RetryAttentionAsync(session, lun, Inquiry(page, true), 255, ct).ConfigureAwait(false);
         return r.IsGood && r.Data.Length >= 4 ? Ascii(r.Data, 4, Math.Min(r.Data[3], r.Data.Length - 4)) : "";
     }
 
-    private static async Task<string> NaaAsync(ClientSession session, ulong lun, CancellationToken ct)
+    private static async Task<string> NaaAsync(IClientSession session, ulong lun, CancellationToken ct)
     {
         var r = await RetryAttentionAsync(session, lun, Inquiry(0x83, true), 255, ct).ConfigureAwait(false);
         if (!r.IsGood || r.Data.Length < 8) return "";
@@ -89,7 +90,7 @@ public static class ClientDevices
         return "";
     }
 
-    private static async Task<(ulong Blocks, int BlockSize)> CapacityAsync(ClientSession session, ulong lun, CancellationToken ct)
+    private static async Task<(ulong Blocks, int BlockSize)> CapacityAsync(IClientSession session, ulong lun, CancellationToken ct)
     {
         var cdb = new byte[16];
         cdb[0] = OperationCode.ServiceActionIn16;

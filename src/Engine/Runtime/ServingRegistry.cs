@@ -4,6 +4,7 @@ using VScsi.Engine.Scsi;
 using VScsi.Engine.Scsi.Block;
 using VScsi.Engine.Scsi.Primary;
 using VScsi.Engine.Storage;
+using VScsi.Engine.Transport;
 using VScsi.Engine.Transport.InProcess;
 
 namespace VScsi.Engine.Runtime;
@@ -23,7 +24,7 @@ public sealed class ServingException(string error, string message, object? targe
 public sealed class ServingRegistry : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ServedPartition> _served = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ClientSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IClientSession> _sessions = new(StringComparer.Ordinal);
 
     private static string Key(string folder, int partitionId) => $"{Path.GetFullPath(folder)}|{partitionId}";
 
@@ -81,9 +82,9 @@ public sealed class ServingRegistry : IAsyncDisposable
     public async Task StopAsync(string folder, int partitionId)
     {
         if (!_served.TryRemove(Key(folder, partitionId), out var served)) return;
-        var closing = _sessions.Where(s => served.Targets.Values.Contains(s.Value.Target)).ToList();
-        foreach (var (key, _) in closing) _sessions.TryRemove(key, out _);
-        await Task.WhenAll(closing.Select(s => s.Value.DrainAsync(DrainTimeout))).ConfigureAwait(false);
+        var closing = _sessions.Where(s => s.Value is ClientSession c && served.Targets.Values.Contains(c.Target)).ToList();
+        foreach (var entry in closing) _sessions.TryRemove(entry.Key, out _);
+        await Task.WhenAll(closing.Select(s => ((ClientSession)s.Value).DrainAsync(DrainTimeout))).ConfigureAwait(false);
         await served.FlushAsync().ConfigureAwait(false);
         served.Dispose();
     }
@@ -106,9 +107,9 @@ public sealed class ServingRegistry : IAsyncDisposable
         return session;
     }
 
-    public IReadOnlyCollection<ClientSession> Sessions => _sessions.Values.ToList();
+    public IReadOnlyCollection<IClientSession> Sessions => _sessions.Values.ToList();
 
-    public async Task DisconnectAsync(ClientSession session)
+    public async Task DisconnectAsync(IClientSession session)
     {
         foreach (var entry in _sessions.Where(s => s.Value == session).ToList())
             _sessions.TryRemove(entry.Key, out _);

@@ -1,3 +1,4 @@
+using VScsi.Engine.Transport;
 using VScsi.Engine.Configuration;
 using VScsi.Engine.Runtime;
 using VScsi.Engine.Tests.Configuration;

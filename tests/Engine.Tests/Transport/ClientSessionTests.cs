@@ -1,3 +1,4 @@
+using VScsi.Engine.Transport;
 using VScsi.Engine.Runtime;
 using VScsi.Engine.Scsi;
 using VScsi.Engine.Scsi.Block;

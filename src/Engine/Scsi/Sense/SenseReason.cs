@@ -7,6 +7,7 @@ public enum SenseReason
     InvalidOperationCode,
     InvalidFieldInCdb,
     InvalidFieldInParameterList,
+    InvalidFieldInInformationUnit,
     ParameterListLengthError,
     LbaOutOfRange,
     LogicalUnitNotSupported,

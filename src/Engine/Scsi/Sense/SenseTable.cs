@@ -12,6 +12,7 @@ public static class SenseTable
         SenseReason.InvalidOperationCode => new(SenseKey.IllegalRequest, 0x20, 0x00),
         SenseReason.InvalidFieldInCdb => new(SenseKey.IllegalRequest, 0x24, 0x00),
         SenseReason.InvalidFieldInParameterList => new(SenseKey.IllegalRequest, 0x26, 0x00),
+        SenseReason.InvalidFieldInInformationUnit => new(SenseKey.IllegalRequest, 0x0E, 0x03),
         SenseReason.ParameterListLengthError => new(SenseKey.IllegalRequest, 0x1A, 0x00),
         SenseReason.LbaOutOfRange => new(SenseKey.IllegalRequest, 0x21, 0x00),
         SenseReason.LogicalUnitNotSupported => new(SenseKey.IllegalRequest, 0x25, 0x00),

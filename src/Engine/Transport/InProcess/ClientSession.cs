@@ -16,7 +16,7 @@ public sealed record ScsiResponse(ScsiStatus Status, byte[] Sense, byte[] Data, 
 /// waits for a free slot instead of overrunning the task set. Disposing ends the nexus: its
 /// outstanding tasks are aborted and its unit attention state forgotten.
 /// </summary>
-public sealed class ClientSession : IAsyncDisposable
+public sealed class ClientSession : IClientSession
 {
     private readonly ScsiTarget _target;
     private readonly SemaphoreSlim _credits;
@@ -38,17 +38,9 @@ public sealed class ClientSession : IAsyncDisposable
 
     public int QueueDepth { get; }
 
-    public ScsiTarget Target => _target;
+    public string Transport => "in-process";
 
-    /// <summary>Runs a command; data-in lands in a new array of at most <paramref name="dataInLength"/> bytes.</summary>
-    public async ValueTask<ScsiResponse> ExecuteAsync(ulong lun, ReadOnlyMemory<byte> cdb, ReadOnlyMemory<byte> dataOut, int dataInLength,
-        TaskAttribute attribute = TaskAttribute.Simple, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(dataInLength);
-        var data = new byte[dataInLength];
-        var (status, sense, length) = await ExecuteAsync(lun, cdb, dataOut, data, attribute, cancellationToken).ConfigureAwait(false);
-        return new ScsiResponse(status, sense, length == data.Length ? data : data[..length], dataInLength - length);
-    }
+    public ScsiTarget Target => _target;
 
     /// <summary>Runs a command with data-in written straight into <paramref name="dataIn"/> (no copies); returns the bytes transferred.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

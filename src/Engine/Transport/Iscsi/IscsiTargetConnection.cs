@@ -1,0 +1,770 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using VScsi.Engine.Scsi;
+using VScsi.Engine.Scsi.Block;
+using VScsi.Engine.Scsi.Cdb;
+using VScsi.Engine.Scsi.Sense;
+
+namespace VScsi.Engine.Transport.Iscsi;
+
+/// <summary>
+/// One TCP connection to a portal, from login to logout (RFC 7143): the login phase with security
+/// and operational negotiation, then the full feature phase. The read loop parses PDUs and hands
+/// each SCSI command to the task set in CmdSN order without waiting for it; completions send their
+/// Data-In and responses under a send lock that also orders StatSN.
+/// </summary>
+internal sealed partial class IscsiTargetConnection
+{
+    private const int Stage_Security = 0;
+    private const int Stage_Operational = 1;
+    private const int Stage_FullFeature = 3;
+
+    private readonly IscsiPortal _portal;
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly PipeReader _reader;
+    private readonly PipeWriter _writer;
+    private readonly PduFraming _framing = new();
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly CancellationTokenSource _closed = new();
+    private readonly Dictionary<uint, PendingWrite> _writes = [];
+    private readonly ConcurrentDictionary<uint, Running> _running = new();
+    private uint _statSn;
+    private uint _nextTtt = 1;
+    private long _lastHeard = Environment.TickCount64;
+    private uint _pingTtt = Pdu.ReservedTag;
+
+    public IscsiTargetConnection(IscsiPortal portal, Socket socket)
+    {
+        _portal = portal;
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 64 * 1024));
+        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024));
+    }
+
+    public IscsiSession? Session { get; private set; }
+
+    private IscsiTargetEntry? Entry { get; set; }
+
+    private SessionParameters Parameters => Session!.Parameters;
+
+    /// <summary>Runs the connection to its end; never throws for anything the peer sends.</summary>
+    public async Task RunAsync()
+    {
+        try
+        {
+            if (await LoginAsync().ConfigureAwait(false))
+            {
+                using var keepAlive = new CancellationTokenSource();
+                var pinger = KeepAliveAsync(keepAlive.Token);
+                try
+                {
+                    await FullFeatureAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    await keepAlive.CancelAsync().ConfigureAwait(false);
+                    await pinger.ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is IscsiProtocolException or IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            _portal.Log($"connection {_socket.RemoteEndPoint}: {e.Message}");
+        }
+        finally
+        {
+            await CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops the connection (session reinstatement, a stopped target, cold reset, shutdown).</summary>
+    public void Abort()
+    {
+        try
+        {
+            _closed.Cancel();
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task CloseAsync()
+    {
+        Abort();
+        if (Session is { } session)
+        {
+            _portal.Ended(session, this);
+            if (Entry is { } entry)
+            {
+                foreach (var lun in entry.Target.Luns) entry.Target.TaskSetOf(lun)?.AbortTaskSet(session.Nexus);
+                // Wait for the aborted tasks so their buffers are no longer in use.
+                var deadline = Environment.TickCount64 + 10_000;
+                while (!_running.IsEmpty && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
+                foreach (var lun in entry.Target.Luns) entry.Target[lun]?.Reservations.Clear(session.Nexus);
+            }
+        }
+        foreach (var w in _writes.Values) w.Release();
+        _writes.Clear();
+        await _reader.CompleteAsync().ConfigureAwait(false);
+        await _send.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+        }
+        await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<Pdu?> ReadAsync()
+    {
+        var pdu = await _framing.ReadAsync(_reader, _closed.Token).ConfigureAwait(false);
+        Volatile.Write(ref _lastHeard, Environment.TickCount64);
+        return pdu;
+    }
+
+    // ---------------------------------------------------------------- full feature phase
+
+    private async Task FullFeatureAsync()
+    {
+        while (await ReadAsync().ConfigureAwait(false) is { } pdu)
+        {
+            var keep = false;
+            try
+            {
+                if (pdu.DataDigestFailed)
+                {
+                    await RejectAsync(pdu, RejectReason.DataDigestError).ConfigureAwait(false);
+                    if (pdu.Opcode == Opcode.DataOut) return;   // the command cannot complete at ERL 0
+                    continue;
+                }
+                switch (pdu.Opcode)
+                {
+                    case Opcode.ScsiCommand:
+                        keep = await OnCommandAsync(pdu).ConfigureAwait(false);
+                        break;
+                    case Opcode.DataOut:
+                        await OnDataOutAsync(pdu).ConfigureAwait(false);
+                        break;
+                    case Opcode.NopOut:
+                        await OnNopOutAsync(pdu).ConfigureAwait(false);
+                        break;
+                    case Opcode.TaskManagementRequest:
+                        await OnTaskManagementAsync(pdu).ConfigureAwait(false);
+                        break;
+                    case Opcode.TextRequest:
+                        await OnTextAsync(pdu).ConfigureAwait(false);
+                        break;
+                    case Opcode.LogoutRequest:
+                        await OnLogoutAsync(pdu).ConfigureAwait(false);
+                        return;
+                    case Opcode.Snack:
+                        await RejectAsync(pdu, RejectReason.SnackReject).ConfigureAwait(false);
+                        break;
+                    case Opcode.LoginRequest:
+                        await RejectAsync(pdu, RejectReason.ProtocolError).ConfigureAwait(false);
+                        break;
+                    default:
+                        await RejectAsync(pdu, RejectReason.CommandNotSupported).ConfigureAwait(false);
+                        break;
+                }
+            }
+            finally
+            {
+                if (!keep) pdu.Dispose();
+            }
+        }
+    }
+
+    private sealed class Running(ulong lun, uint cmdSn)
+    {
+        public ulong Lun { get; } = lun;
+        public uint CmdSn { get; } = cmdSn;
+
+        /// <summary>Set by ABORT TASK and friends from this session: no response is sent for it (RFC 7143 11.5.1).</summary>
+        public volatile bool Silenced;
+    }
+
+    /// <summary>A write waiting for its data: immediate, unsolicited and solicited (R2T) Data-Out.</summary>
+    private sealed class PendingWrite(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, int length, uint cmdSn)
+    {
+        public uint Itt { get; } = itt;
+        public ulong Lun { get; } = lun;
+        public byte[] Cdb { get; } = cdb;
+        public TaskAttribute Attribute { get; } = attribute;
+        public int Length { get; } = length;
+        public uint CmdSn { get; } = cmdSn;
+        public byte[]? Buffer { get; private set; } = length > 0 ? ArrayPool<byte>.Shared.Rent(length) : [];
+        public int Received { get; set; }
+        public bool AwaitingUnsolicited { get; set; }
+        public uint NextUnsolicitedDataSn { get; set; }
+        public int NextR2TOffset { get; set; }
+        public uint NextR2TSn { get; set; }
+        public Dictionary<uint, Burst> Bursts { get; } = [];
+
+        public byte[] TakeBuffer()
+        {
+            var b = Buffer!;
+            Buffer = null;
+            return b;
+        }
+
+        public void Release()
+        {
+            if (Buffer is { Length: > 0 } b) ArrayPool<byte>.Shared.Return(b);
+            Buffer = null;
+        }
+    }
+
+    private sealed class Burst(int offset, int length)
+    {
+        public int Offset { get; } = offset;
+        public int Length { get; } = length;
+        public int Received { get; set; }
+        public uint NextDataSn { get; set; }
+    }
+
+    private static TaskAttribute AttributeOf(byte flags) => (flags & 0x07) switch
+    {
+        2 => TaskAttribute.Ordered,
+        3 => TaskAttribute.HeadOfQueue,
+        _ => TaskAttribute.Simple,
+    };
+
+    /// <summary>The CDB: 16 bytes in the header plus an extended-CDB AHS (type 1) when longer, cut to the length its group code gives.</summary>
+    private static byte[] CdbOf(Pdu pdu)
+    {
+        var header = pdu.Header.AsSpan(32, 16);
+        var ahs = pdu.Ahs.AsSpan();
+        byte[] cdb;
+        if (ahs.Length >= 4 && ahs[2] == 1)
+        {
+            var extra = BinaryPrimitives.ReadUInt16BigEndian(ahs) - 1;
+            cdb = new byte[16 + Math.Clamp(extra, 0, ahs.Length - 4)];
+            header.CopyTo(cdb);
+            ahs.Slice(4, cdb.Length - 16).CopyTo(cdb.AsSpan(16));
+            return cdb;
+        }
+        var length = (header[0] >> 5) switch { 0 => 6, 1 or 2 => 10, 5 => 12, _ => 16 };
+        return header[..length].ToArray();
+    }
+
+    /// <summary>The transfer length a READ or WRITE command's CDB implies (SAM-5 "SPDTL"), when it is one of them.</summary>
+    private (long Length, bool Write)? ScsiTransferLength(ulong lun, byte[] cdb)
+    {
+        if (Entry!.Target[lun] is not DiskLogicalUnit disk) return null;
+        long blocks;
+        switch (cdb[0])
+        {
+            case OperationCode.Read6 or OperationCode.Write6 when cdb.Length >= 6:
+                blocks = cdb[4] == 0 ? 256 : cdb[4];
+                break;
+            case OperationCode.Read10 or OperationCode.Write10 or OperationCode.WriteAndVerify10 when cdb.Length >= 10:
+                blocks = BinaryPrimitives.ReadUInt16BigEndian(cdb.AsSpan(7));
+                break;
+            case OperationCode.Read12 or OperationCode.Write12 or OperationCode.WriteAndVerify12 when cdb.Length >= 12:
+                blocks = BinaryPrimitives.ReadUInt32BigEndian(cdb.AsSpan(6));
+                break;
+            case OperationCode.Read16 or OperationCode.Write16 or OperationCode.WriteAndVerify16 when cdb.Length >= 16:
+                blocks = BinaryPrimitives.ReadUInt32BigEndian(cdb.AsSpan(10));
+                break;
+            default:
+                return null;
+        }
+        var write = cdb[0] is not (OperationCode.Read6 or OperationCode.Read10 or OperationCode.Read12 or OperationCode.Read16);
+        return (blocks * disk.Store.BlockSize, write);
+    }
+
+    /// <summary>Reads are given room for what the CDB asks (up to this), so an EDTL short of it reports overflow.</summary>
+    private const int MaxImpliedRead = 64 << 20;
+
+    /// <summary>Returns true when the PDU's buffer was kept (it is not).</summary>
+    private async Task<bool> OnCommandAsync(Pdu pdu)
+    {
+        var session = Session!;
+        if (session.IsDiscovery)
+        {
+            await RejectAsync(pdu, RejectReason.ProtocolError).ConfigureAwait(false);
+            return false;
+        }
+        var cmdSn = pdu.U32(24);
+        if (!session.Accept(cmdSn, pdu.Immediate)) return false;
+        var itt = pdu.Itt;
+        var flags = pdu.Flags;
+        bool read = (flags & 0x40) != 0, write = (flags & 0x20) != 0;
+        var edtl = (int)Math.Min(pdu.U32(20), int.MaxValue);
+        var lun = LunFormat.Decode(pdu.Header.AsSpan(8, 8));
+        var cdb = CdbOf(pdu);
+        var attribute = AttributeOf(flags);
+
+        var implied = ScsiTransferLength(lun, cdb);
+        if (read && write)
+        {
+            session.Finished();
+            await RespondAsync(itt, ScsiResult.Check(SenseReason.InvalidFieldInInformationUnit), 0, 0, 0).ConfigureAwait(false);
+            return false;
+        }
+        if (implied is (var spdtl, true) && spdtl != (write ? edtl : 0))
+        {
+            // The CDB and the iSCSI expected length disagree: refuse before any data lands (SAM-5 5.4.4).
+            session.Finished();
+            var expected = write ? edtl : 0;
+            var residual = spdtl > expected ? ResidualOverflow : ResidualUnderflow;
+            await RespondAsync(itt, ScsiResult.Check(SenseReason.InvalidFieldInInformationUnit), residual, (uint)Math.Min(Math.Abs(spdtl - expected), uint.MaxValue), 0).ConfigureAwait(false);
+            return false;
+        }
+        if (!write)
+        {
+            var expected = read ? edtl : 0;
+            var room = implied is (var n, false) && n <= MaxImpliedRead ? Math.Max(expected, (int)n) : expected;
+            Start(itt, lun, cdb, attribute, cmdSn, dataOut: null, dataOutLength: 0, expected, room);
+            return false;
+        }
+        if (pdu.DataLength > edtl || pdu.DataLength > Parameters.FirstBurstLength || (pdu.DataLength > 0 && !Parameters.ImmediateData))
+        {
+            session.Finished();
+            await RejectAsync(pdu, RejectReason.ProtocolError).ConfigureAwait(false);
+            return false;
+        }
+        var pending = new PendingWrite(itt, lun, cdb, attribute, edtl, cmdSn);
+        pdu.Data.CopyTo(pending.Buffer);
+        pending.Received = pdu.DataLength;
+        pending.NextR2TOffset = pdu.DataLength;
+        if (_writes.ContainsKey(itt))
+        {
+            session.Finished();
+            pending.Release();
+            await RejectAsync(pdu, RejectReason.TaskInProgress).ConfigureAwait(false);
+            return false;
+        }
+        if (pending.Received < edtl && !pdu.Final && !Parameters.InitialR2T)
+            pending.AwaitingUnsolicited = true;
+        _writes[itt] = pending;
+        await ProgressAsync(pending).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>Starts a write whose data is complete, or asks for more with R2Ts.</summary>
+    private async Task ProgressAsync(PendingWrite w)
+    {
+        if (w.Received >= w.Length && w.Bursts.Count == 0 && !w.AwaitingUnsolicited)
+        {
+            _writes.Remove(w.Itt);
+            Start(w.Itt, w.Lun, w.Cdb, w.Attribute, w.CmdSn, w.TakeBuffer(), w.Length, 0, 0);
+            return;
+        }
+        if (w.AwaitingUnsolicited) return;
+        while (w.Bursts.Count < Parameters.MaxOutstandingR2T && w.NextR2TOffset < w.Length)
+        {
+            var length = Math.Min(Parameters.MaxBurstLength, w.Length - w.NextR2TOffset);
+            var ttt = _nextTtt++;
+            if (_nextTtt == Pdu.ReservedTag) _nextTtt = 1;
+            w.Bursts[ttt] = new Burst(w.NextR2TOffset, length);
+            await SendR2TAsync(w, ttt, w.NextR2TOffset, length).ConfigureAwait(false);
+            w.NextR2TOffset += length;
+        }
+    }
+
+    private async Task OnDataOutAsync(Pdu pdu)
+    {
+        if (!_writes.TryGetValue(pdu.Itt, out var w)) return;    // the command already ended: drop its data
+        var ttt = pdu.U32(20);
+        var dataSn = pdu.U32(36);
+        var offset = (int)pdu.U32(40);
+        if (ttt == Pdu.ReservedTag)
+        {
+            if (!w.AwaitingUnsolicited || dataSn != w.NextUnsolicitedDataSn || offset != w.Received
+                || w.Received + pdu.DataLength > Math.Min(w.Length, Parameters.FirstBurstLength))
+                throw new IscsiProtocolException($"Unsolicited Data-Out out of sequence (ITT {w.Itt:x8}, DataSN {dataSn}, offset {offset}).");
+            pdu.Data.CopyTo(w.Buffer.AsSpan(offset));
+            w.Received += pdu.DataLength;
+            w.NextR2TOffset = w.Received;
+            w.NextUnsolicitedDataSn++;
+            if (pdu.Final) w.AwaitingUnsolicited = false;
+        }
+        else
+        {
+            if (!w.Bursts.TryGetValue(ttt, out var burst) || dataSn != burst.NextDataSn || offset != burst.Offset + burst.Received
+                || burst.Received + pdu.DataLength > burst.Length)
+                throw new IscsiProtocolException($"Data-Out out of sequence (ITT {w.Itt:x8}, TTT {ttt:x8}, DataSN {dataSn}, offset {offset}).");
+            pdu.Data.CopyTo(w.Buffer.AsSpan(offset));
+            burst.Received += pdu.DataLength;
+            burst.NextDataSn++;
+            w.Received += pdu.DataLength;
+            if (burst.Received == burst.Length) w.Bursts.Remove(ttt);
+            else if (pdu.Final) throw new IscsiProtocolException($"Data-Out sequence ended short (ITT {w.Itt:x8}).");
+        }
+        await ProgressAsync(w).ConfigureAwait(false);
+    }
+
+    /// <summary>Hands a command to the task set now (keeping CmdSN order) and lets it finish in the background.</summary>
+    private void Start(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, uint cmdSn, byte[]? dataOut, int dataOutLength, int dataInLength, int bufferLength)
+    {
+        var running = new Running(lun, cmdSn);
+        _running[itt] = running;
+        var dataIn = bufferLength > 0 ? ArrayPool<byte>.Shared.Rent(bufferLength) : null;
+        var command = new ScsiCommand(cdb, dataOut is null ? default : dataOut.AsMemory(0, dataOutLength),
+            dataIn is null ? default : dataIn.AsMemory(0, bufferLength), Session!.Nexus);
+        ValueTask<ScsiResult> execution;
+        try
+        {
+            execution = Entry!.Target.ExecuteAsync(lun, command, attribute, itt, Session.QueueDepth, _closed.Token);
+        }
+        catch (Exception e)
+        {
+            execution = ValueTask.FromException<ScsiResult>(e);
+        }
+        _ = CompleteAsync(itt, running, execution, dataIn, dataInLength, dataOut, dataOutLength);
+    }
+
+    private async Task CompleteAsync(uint itt, Running running, ValueTask<ScsiResult> execution, byte[]? dataIn, int expected, byte[]? dataOut, int written)
+    {
+        try
+        {
+            ScsiResult result;
+            try
+            {
+                result = await execution.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                result = new ScsiResult(ScsiStatus.TaskAborted, SenseReason.None, 0);
+            }
+            catch (Exception e)
+            {
+                _portal.Log($"command {itt:x8} failed in the target: {e}");
+                result = ScsiResult.Check(SenseReason.InternalTargetFailure);
+            }
+            Session!.Finished();
+            Session.Count(Math.Min(result.DataLength, expected), written);
+            if (running.Silenced || _closed.IsCancellationRequested) return;
+            var produced = result.DataLength;
+            var sent = Math.Min(produced, expected);
+            byte residualFlags = 0;
+            uint residual = 0;
+            if (produced > expected)
+            {
+                residualFlags = ResidualOverflow;
+                residual = (uint)(produced - expected);
+            }
+            else if (produced < expected)
+            {
+                residualFlags = ResidualUnderflow;
+                residual = (uint)(expected - produced);
+            }
+            await SendResultAsync(itt, running.Lun, result, dataIn.AsMemory(0, sent), residualFlags, residual).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            Abort();
+        }
+        finally
+        {
+            _running.TryRemove(itt, out _);
+            if (dataIn is not null) ArrayPool<byte>.Shared.Return(dataIn);
+            if (dataOut is { Length: > 0 }) ArrayPool<byte>.Shared.Return(dataOut);
+        }
+    }
+
+    private async Task OnNopOutAsync(Pdu pdu)
+    {
+        if (!Session!.AcceptUntracked(pdu.U32(24), pdu.Immediate)) return;
+        if (pdu.Itt == Pdu.ReservedTag)
+        {
+            if (pdu.U32(20) == _pingTtt) _pingTtt = Pdu.ReservedTag;   // the answer to our ping
+            return;
+        }
+        var reply = new Pdu(Opcode.NopIn) { Flags = 0x80, Itt = pdu.Itt };
+        reply.Header.AsSpan(8, 8).CopyTo(reply.Header.AsSpan(8));
+        pdu.Header.AsSpan(8, 8).CopyTo(reply.Header.AsSpan(8));
+        reply.U32(20, Pdu.ReservedTag);
+        var echo = pdu.Data[..Math.Min(pdu.DataLength, Parameters.InitiatorMaxRecvDataSegmentLength)].ToArray();
+        await SendAsync(reply, echo, status: true).ConfigureAwait(false);
+    }
+
+    /// <summary>Pings an idle initiator with NOP-In; drops the connection when a ping goes unanswered (RFC 7143 11.19).</summary>
+    private async Task KeepAliveAsync(CancellationToken cancellationToken)
+    {
+        var interval = _portal.KeepAliveInterval;
+        if (interval <= TimeSpan.Zero) return;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+                if (_pingTtt != Pdu.ReservedTag)
+                {
+                    _portal.Log($"connection {_socket.RemoteEndPoint}: no answer to a NOP-In in {interval}; dropping it");
+                    Abort();
+                    return;
+                }
+                if (Environment.TickCount64 - Volatile.Read(ref _lastHeard) < interval.TotalMilliseconds) continue;
+                _pingTtt = 0x7FFF0000 | (uint)Random.Shared.Next(0xFFFF);
+                var ping = new Pdu(Opcode.NopIn) { Flags = 0x80, Itt = Pdu.ReservedTag };
+                ping.U32(20, _pingTtt);
+                await SendAsync(ping, default, status: false).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+    }
+
+    private async Task OnTaskManagementAsync(Pdu pdu)
+    {
+        var session = Session!;
+        if (!session.AcceptUntracked(pdu.U32(24), pdu.Immediate)) return;
+        var function = (byte)(pdu.Flags & 0x7F);
+        var lun = LunFormat.Decode(pdu.Header.AsSpan(8, 8));
+        var target = Entry!.Target;
+        var set = target.TaskSetOf(lun);
+        byte response;
+        switch (function)
+        {
+            case TaskFunction.AbortTask:
+            {
+                var referenced = pdu.U32(20);
+                if (_writes.Remove(referenced, out var pending))
+                {
+                    pending.Release();
+                    session.Finished();
+                    response = TaskFunction.FunctionComplete;
+                }
+                else if (_running.TryGetValue(referenced, out var running))
+                {
+                    running.Silenced = true;
+                    target.TaskSetOf(running.Lun)?.AbortTask(session.Nexus, referenced);
+                    await WaitForAsync(r => r == running).ConfigureAwait(false);
+                    response = TaskFunction.FunctionComplete;
+                }
+                else
+                {
+                    // Already answered (RefCmdSN behind the window) counts as done; otherwise it never arrived.
+                    response = (int)(pdu.U32(32) - session.Window().Exp) < 0 ? TaskFunction.FunctionComplete : TaskFunction.TaskDoesNotExist;
+                }
+                break;
+            }
+            case TaskFunction.AbortTaskSet or TaskFunction.ClearTaskSet or TaskFunction.LogicalUnitReset:
+                if (set is null)
+                {
+                    response = TaskFunction.LunDoesNotExist;
+                    break;
+                }
+                DropWrites(w => w.Lun == lun);
+                foreach (var r in _running.Values.Where(r => r.Lun == lun)) r.Silenced = true;
+                if (function == TaskFunction.AbortTaskSet) set.AbortTaskSet(session.Nexus);
+                else if (function == TaskFunction.ClearTaskSet) set.ClearTaskSet(session.Nexus);
+                else set.Reset();
+                await WaitForAsync(r => r.Lun == lun).ConfigureAwait(false);
+                response = TaskFunction.FunctionComplete;
+                break;
+            case TaskFunction.TargetWarmReset or TaskFunction.TargetColdReset:
+                DropWrites(_ => true);
+                foreach (var r in _running.Values) r.Silenced = true;
+                target.Reset();
+                await WaitForAsync(_ => true).ConfigureAwait(false);
+                response = TaskFunction.FunctionComplete;
+                break;
+            case TaskFunction.TaskReassign:
+                response = TaskFunction.ReassignNotSupported;
+                break;
+            default:
+                response = TaskFunction.FunctionNotSupported;
+                break;
+        }
+        var reply = new Pdu(Opcode.TaskManagementResponse) { Flags = 0x80, Itt = pdu.Itt };
+        reply.Header[2] = response;
+        await SendAsync(reply, default, status: true).ConfigureAwait(false);
+        if (function == TaskFunction.TargetColdReset && response == TaskFunction.FunctionComplete)
+            _portal.CloseSessionsOf(Entry.Iqn);
+    }
+
+    private void DropWrites(Func<PendingWrite, bool> which)
+    {
+        foreach (var w in _writes.Values.Where(which).ToList())
+        {
+            _writes.Remove(w.Itt);
+            w.Release();
+            Session!.Finished();
+        }
+    }
+
+    private async Task WaitForAsync(Func<Running, bool> which)
+    {
+        var deadline = Environment.TickCount64 + 10_000;
+        while (_running.Values.Any(which) && Environment.TickCount64 < deadline) await Task.Delay(1).ConfigureAwait(false);
+    }
+
+    private async Task OnTextAsync(Pdu pdu)
+    {
+        if (!Session!.AcceptUntracked(pdu.U32(24), pdu.Immediate)) return;
+        var answers = new List<KeyValuePair<string, string>>();
+        foreach (var (key, value) in TextKeys.Parse(pdu.Data))
+        {
+            if (key == "SendTargets") answers.AddRange(SendTargets(value));
+            else answers.Add(new(key, "NotUnderstood"));
+        }
+        var reply = new Pdu(Opcode.TextResponse) { Flags = 0x80, Itt = pdu.Itt };
+        reply.U32(20, Pdu.ReservedTag);
+        await SendAsync(reply, TextKeys.Encode(answers), status: true).ConfigureAwait(false);
+    }
+
+    /// <summary>SendTargets (RFC 7143 appendix C): the targets this initiator may use, with the portal it reached.</summary>
+    private IEnumerable<KeyValuePair<string, string>> SendTargets(string value)
+    {
+        var session = Session!;
+        var address = _socket.LocalEndPoint is IPEndPoint local
+            ? $"{(local.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{local.Address}]" : local.Address.ToString())}:{local.Port},1" : null;
+        IEnumerable<IscsiTargetEntry> targets = session.IsDiscovery
+            ? value == "All" ? _portal.Targets.Where(t => t.Allows(session.InitiatorName)) : _portal.Targets.Where(t => t.Iqn == value && t.Allows(session.InitiatorName))
+            : value is "" || value == session.TargetName ? [Entry!] : [];
+        foreach (var t in targets.OrderBy(t => t.Iqn, StringComparer.Ordinal))
+        {
+            yield return new("TargetName", t.Iqn);
+            if (address is not null) yield return new("TargetAddress", address);
+        }
+    }
+
+    private async Task OnLogoutAsync(Pdu pdu)
+    {
+        Session!.AcceptUntracked(pdu.U32(24), pdu.Immediate);
+        var reason = pdu.Flags & 0x7F;
+        var reply = new Pdu(Opcode.LogoutResponse) { Flags = 0x80, Itt = pdu.Itt };
+        reply.Header[2] = (byte)(reason == 2 ? 2 : 0);   // connection recovery is not supported at ERL 0
+        reply.U16(40, (ushort)Parameters.DefaultTime2Wait);
+        reply.U16(42, (ushort)Parameters.DefaultTime2Retain);
+        await SendAsync(reply, default, status: true).ConfigureAwait(false);
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private const byte ResidualOverflow = 0x04;
+    private const byte ResidualUnderflow = 0x02;
+
+    /// <summary>Writes one PDU with the sequence numbers of now; a status PDU takes the next StatSN.</summary>
+    private async Task SendAsync(Pdu pdu, ReadOnlyMemory<byte> data, bool status)
+    {
+        await _send.WaitAsync(_closed.Token).ConfigureAwait(false);
+        try
+        {
+            Stamp(pdu, status);
+            _framing.Write(_writer, pdu.Header, data.Span);
+            await _writer.FlushAsync(_closed.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    private void Stamp(Pdu pdu, bool status)
+    {
+        pdu.U32(24, status ? _statSn++ : _statSn);
+        if (Session is { } session)
+        {
+            var (exp, max) = session.Window();
+            pdu.U32(28, exp);
+            pdu.U32(32, max);
+        }
+    }
+
+    private Task RejectAsync(Pdu rejected, byte reason)
+    {
+        var reply = new Pdu(Opcode.Reject) { Flags = 0x80, Itt = Pdu.ReservedTag };
+        reply.Header[2] = reason;
+        return SendAsync(reply, rejected.Header, status: true);
+    }
+
+    private Task RespondAsync(uint itt, ScsiResult result, byte residualFlags, uint residual, uint expDataSn)
+    {
+        var reply = ResponsePdu(itt, result, residualFlags, residual, expDataSn, out var data);
+        return SendAsync(reply, data, status: true);
+    }
+
+    private static Pdu ResponsePdu(uint itt, in ScsiResult result, byte residualFlags, uint residual, uint expDataSn, out byte[] data)
+    {
+        var reply = new Pdu(Opcode.ScsiResponse) { Flags = (byte)(0x80 | residualFlags), Itt = itt };
+        reply.Header[3] = (byte)result.Status;
+        reply.U32(36, expDataSn);
+        reply.U32(44, residual);
+        data = [];
+        if (result.Status == ScsiStatus.CheckCondition)
+        {
+            data = new byte[2 + SenseWriter.FixedLength];
+            BinaryPrimitives.WriteUInt16BigEndian(data, SenseWriter.FixedLength);
+            SenseWriter.WriteFixed(result, data.AsSpan(2));
+        }
+        return reply;
+    }
+
+    /// <summary>
+    /// Sends a command's Data-In (segments of the initiator's MaxRecvDataSegmentLength, F at each
+    /// MaxBurstLength) and its status: collapsed into the last Data-In when GOOD, else a SCSI Response.
+    /// </summary>
+    private async Task SendResultAsync(uint itt, ulong lun, ScsiResult result, ReadOnlyMemory<byte> data, byte residualFlags, uint residual)
+    {
+        var collapse = data.Length > 0 && result.Status == ScsiStatus.Good;
+        await _send.WaitAsync(_closed.Token).ConfigureAwait(false);
+        try
+        {
+            var segment = Parameters.InitiatorMaxRecvDataSegmentLength;
+            var burst = Parameters.MaxBurstLength;
+            uint dataSn = 0;
+            var header = new Pdu(Opcode.DataIn) { Itt = itt };
+            for (var offset = 0; offset < data.Length;)
+            {
+                var burstEnd = Math.Min(data.Length, (offset / burst + 1) * burst);
+                var length = Math.Min(segment, burstEnd - offset);
+                var last = offset + length == data.Length;
+                var flags = (byte)(offset + length == burstEnd ? 0x80 : 0);
+                Array.Clear(header.Header, 1, Pdu.BhsLength - 1);
+                header.Itt = itt;
+                header.U32(20, Pdu.ReservedTag);
+                if (last && collapse)
+                {
+                    flags |= (byte)(0x01 | residualFlags);
+                    header.Header[3] = (byte)result.Status;
+                    header.U32(44, residual);
+                }
+                header.Flags = flags;
+                header.U32(36, dataSn++);
+                header.U32(40, (uint)offset);
+                Stamp(header, status: last && collapse);
+                _framing.Write(_writer, header.Header, data.Span.Slice(offset, length));
+                offset += length;
+                if (_writer.UnflushedBytes >= 256 * 1024) await _writer.FlushAsync(_closed.Token).ConfigureAwait(false);
+            }
+            if (!collapse)
+            {
+                var reply = ResponsePdu(itt, result, residualFlags, residual, dataSn, out var sense);
+                Stamp(reply, status: true);
+                _framing.Write(_writer, reply.Header, sense);
+            }
+            await _writer.FlushAsync(_closed.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    private Task SendR2TAsync(PendingWrite w, uint ttt, int offset, int length)
+    {
+        var r2t = new Pdu(Opcode.ReadyToTransfer) { Flags = 0x80, Itt = w.Itt };
+        LunFormat.Encode(w.Lun, r2t.Header.AsSpan(8, 8));
+        r2t.U32(20, ttt);
+        r2t.U32(36, w.NextR2TSn++);
+        r2t.U32(40, (uint)offset);
+        r2t.U32(44, (uint)length);
+        return SendAsync(r2t, default, status: false);
+    }
+}
