@@ -58,14 +58,42 @@ public abstract class VScsiAdapter
     public override string ToString() => Name;
 }
 
-/// <summary>A virtual SCSI server adapter (vhostN) of a Vios or IbmI partition.</summary>
+/// <summary>A virtual SCSI server adapter (vhostN) of a Vios or IbmI partition; over iSCSI it is the target <see cref="IscsiName"/>.</summary>
 public sealed class VScsiServerAdapter : VScsiAdapter
 {
-    internal VScsiServerAdapter(VirtualScsiAdapter a, string systemPath) : base(a, systemPath) { }
+    internal VScsiServerAdapter(VirtualScsiAdapter a, string systemPath) : base(a, systemPath)
+    {
+        IscsiName = a.Iscsi.Name;
+        ChapUser = a.Iscsi.ChapUser;
+        MutualChapUser = a.Iscsi.MutualChapUser;
+    }
+
+    /// <summary>The target IQN initiators log in to (generated unless set with Set-VScsiServerAdapter -IscsiName).</summary>
+    public string IscsiName { get; }
+
+    /// <summary>The CHAP user initiators must answer as, or null when no CHAP is required. Secrets are never shown.</summary>
+    public string? ChapUser { get; }
+
+    /// <summary>The CHAP user this target answers as when an initiator asks for mutual CHAP.</summary>
+    public string? MutualChapUser { get; }
 }
 
-/// <summary>A virtual SCSI client adapter (vscsiN).</summary>
+/// <summary>A virtual SCSI client adapter (vscsiN); over iSCSI it logs in as <see cref="InitiatorName"/>.</summary>
 public sealed class VScsiClientAdapter : VScsiAdapter
 {
-    internal VScsiClientAdapter(VirtualScsiAdapter a, string systemPath) : base(a, systemPath) { }
+    internal VScsiClientAdapter(VirtualScsiAdapter a, string systemPath) : base(a, systemPath)
+    {
+        InitiatorName = a.Iscsi.Name;
+        QueueDepth = a.Iscsi.QueueDepth;
+        ChapUser = a.Iscsi.ChapUser;
+    }
+
+    /// <summary>The iSCSI initiator name this adapter logs in with; the paired server adapter's target admits only it.</summary>
+    public string InitiatorName { get; }
+
+    /// <summary>Commands the client may have outstanding (the iSCSI CmdSN window).</summary>
+    public int QueueDepth { get; }
+
+    /// <summary>The CHAP user this adapter logs in as, if set.</summary>
+    public string? ChapUser { get; }
 }

@@ -15,6 +15,7 @@ public sealed class VScsiPartition
         DefaultProfile = p.DefaultProfile;
         RunningProfile = p.RunningProfile;
         Profiles = p.Profiles.ToArray();
+        IscsiPortal = p.IscsiPortal;
         SystemPath = systemPath;
     }
 
@@ -26,6 +27,9 @@ public sealed class VScsiPartition
     public string DefaultProfile { get; }
     public string? RunningProfile { get; }
     public string[] Profiles { get; }
+
+    /// <summary>host:port where the serving process accepts iSCSI logins to this partition's server adapters, if it does.</summary>
+    public string? IscsiPortal { get; }
     public string SystemPath { get; }
 
     public override string ToString() => Name;

@@ -13,6 +13,8 @@ internal sealed record ConfigRow(long Id, int PartitionId, string Name, bool Run
 
 internal sealed record AdapterRow(long Id, long ConfigId, string Name, AdapterDefinition Definition);
 
+internal sealed record IscsiRow(int PartitionId, int Slot, string? Name, int QueueDepth, string? ChapUser, string? MutualChapUser);
+
 /// <summary>
 /// The whole configuration read inside one transaction. It is small (partitions, profiles,
 /// adapters), so rules are checked against this in-memory copy and writes keep it current.
@@ -23,6 +25,8 @@ internal sealed class ConfigSnapshot
     public required List<PartitionRow> Partitions { get; init; }
     public required List<ConfigRow> Configs { get; init; }
     public required List<AdapterRow> Adapters { get; init; }
+    public required List<IscsiRow> Iscsi { get; init; }
+    public required List<IscsiPortalRecord> Portals { get; init; }
 
     public static ConfigSnapshot Load(SqliteConnection c, string databasePath, int schemaVersion)
     {
@@ -36,6 +40,13 @@ internal sealed class ConfigSnapshot
         var adapters = Query(c, "SELECT id, config_id, name, slot, kind, remote_id, remote_name, remote_slot, required FROM adapter ORDER BY id")
             .Select(r => new AdapterRow(r.GetInt64(0), r.GetInt64(1), r.GetString(2), new AdapterDefinition(
                 r.GetInt32(3), Enum.Parse<AdapterKind>(r.GetString(4)), r.GetString(5), r.GetString(6), r.GetString(7), r.GetInt32(8) == 1))).ToList();
+        var iscsi = Query(c, "SELECT partition_id, slot, name, queue_depth, chap_user, mutual_chap_user FROM adapter_iscsi")
+            .Select(r => new IscsiRow(r.GetInt32(0), r.GetInt32(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3),
+                r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5))).ToList();
+        var portals = Query(c, "SELECT partition_id, endpoint, process_id, host, started_utc FROM iscsi_portal")
+            .Select(r => new IscsiPortalRecord(r.GetInt32(0), r.GetString(1), r.GetInt32(2), r.GetString(3),
+                DateTime.Parse(r.GetString(4), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)))
+            .Where(p => p.IsLive).ToList();
         return new ConfigSnapshot
         {
             System = system ?? throw new ConfigurationException(ConfigurationError.DatabaseCorrupt,
@@ -43,6 +54,8 @@ internal sealed class ConfigSnapshot
             Partitions = partitions,
             Configs = configs,
             Adapters = adapters,
+            Iscsi = iscsi,
+            Portals = portals,
         };
     }
 

@@ -65,6 +65,11 @@ public enum ConfigurationError
     StoragePoolPathInUse,
     StoragePoolFull,
     StoragePoolNotEmpty,
+    // iSCSI
+    IscsiNameInvalid,
+    IscsiNameInUse,
+    QueueDepthInvalid,
+    ChapSecretInvalid,
 }
 
 /// <summary>A refused configuration request: a stable <see cref="Error"/>, a message saying what to do, and the input at fault.</summary>

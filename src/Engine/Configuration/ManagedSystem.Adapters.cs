@@ -193,6 +193,9 @@ public sealed partial class ManagedSystem
         var owner = s.Owner(config);
         var r = Pairing.Evaluate(s, owner, a);
         return new VirtualScsiAdapter(owner.Id, owner.Name, a.Name, a.Definition, config.Running ? null : config.Name, config.Running,
-            $"{s.System.LocationPrefix}-V{owner.Id}-C{a.Definition.Slot}", r.Status, r.Partner?.Id, r.Partner?.Name, r.PartnerAdapter?.Name, r.Problem);
+            $"{s.System.LocationPrefix}-V{owner.Id}-C{a.Definition.Slot}", r.Status, r.Partner?.Id, r.Partner?.Name, r.PartnerAdapter?.Name, r.Problem)
+        {
+            Iscsi = IscsiSettingsOf(s, owner, a),
+        };
     }
 }

@@ -196,7 +196,10 @@ public sealed partial class ManagedSystem : IDisposable
     {
         var running = s.Running(p.Id);
         return new Partition(p.Id, p.Name, p.Type, running is null ? PartitionState.NotActivated : PartitionState.Running,
-            s.Effective(p).MaxVirtualSlots, p.DefaultProfile, running?.Name, s.Profiles(p.Id).Select(c => c.Name).ToList());
+            s.Effective(p).MaxVirtualSlots, p.DefaultProfile, running?.Name, s.Profiles(p.Id).Select(c => c.Name).ToList())
+        {
+            IscsiPortal = running is null ? null : s.Portals.Find(r => r.PartitionId == p.Id)?.EndPoint,
+        };
     }
 
     private static PartitionRow Replace(ConfigSnapshot s, PartitionRow old, PartitionRow updated)

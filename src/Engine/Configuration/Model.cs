@@ -19,7 +19,11 @@ public sealed record SystemInfo(string Name, string Serial, string MachineTypeMo
 /// <summary>A logical partition. MaxVirtualSlots is that of the running configuration, or of the default profile.</summary>
 public sealed record Partition(
     int Id, string Name, PartitionType Type, PartitionState State, int MaxVirtualSlots,
-    string DefaultProfile, string? RunningProfile, IReadOnlyList<string> Profiles);
+    string DefaultProfile, string? RunningProfile, IReadOnlyList<string> Profiles)
+{
+    /// <summary>The iSCSI portal (host:port) of the process serving it, when it is served over iSCSI.</summary>
+    public string? IscsiPortal { get; init; }
+}
 
 /// <summary>A partition profile (HMC style): the adapters a partition gets when activated with it.</summary>
 public sealed record PartitionProfile(
@@ -60,7 +64,21 @@ public enum PairingStatus { Paired, Unpaired, Refused }
 public sealed record VirtualScsiAdapter(
     int PartitionId, string PartitionName, string Name, AdapterDefinition Definition,
     string? Profile, bool IsRunningConfiguration, string LocationCode,
-    PairingStatus Pairing, int? PartnerPartitionId, string? PartnerPartitionName, string? PartnerAdapter, string? PairingProblem);
+    PairingStatus Pairing, int? PartnerPartitionId, string? PartnerPartitionName, string? PartnerAdapter, string? PairingProblem)
+{
+    /// <summary>Its iSCSI identity: the target IQN of a server adapter, the initiator name of a client adapter.</summary>
+    public IscsiAdapterSettings Iscsi { get; init; } = IscsiAdapterSettings.Default;
+}
+
+/// <summary>
+/// An adapter's iSCSI settings: <see cref="Name"/> is the target IQN (server) or initiator name
+/// (client), generated unless overridden; the client adapter's queue depth sizes the CmdSN window;
+/// CHAP user names (the secrets are never part of the model).
+/// </summary>
+public sealed record IscsiAdapterSettings(string Name, bool NameOverridden, int QueueDepth, string? ChapUser, string? MutualChapUser)
+{
+    public static readonly IscsiAdapterSettings Default = new("", false, 16, null, null);
+}
 
 /// <summary>A problem found by <see cref="ManagedSystem.Test"/>.</summary>
 public sealed record ConfigurationFinding(FindingSeverity Severity, string Code, string Partition, string? Adapter, int? Slot, string Message);

@@ -77,5 +77,25 @@ internal static class Schema
             size_bytes INTEGER);
         ALTER TABLE virtual_disk ADD COLUMN pool_id INTEGER REFERENCES storage_pool (id);
         """,
+        // 4: iSCSI per adapter slot (shared by profiles and the running configuration, like target
+        // devices): a name override (target IQN of a server adapter, initiator name of a client
+        // adapter), the client adapter's queue depth, the CHAP user names (secrets live in a file
+        // with owner-only permissions); and the portal a serving process listens on.
+        """
+        CREATE TABLE adapter_iscsi (
+            partition_id INTEGER NOT NULL REFERENCES partition (id) ON DELETE CASCADE,
+            slot INTEGER NOT NULL,
+            name TEXT,
+            queue_depth INTEGER NOT NULL DEFAULT 16 CHECK (queue_depth BETWEEN 1 AND 256),
+            chap_user TEXT,
+            mutual_chap_user TEXT,
+            PRIMARY KEY (partition_id, slot));
+        CREATE TABLE iscsi_portal (
+            partition_id INTEGER PRIMARY KEY REFERENCES partition (id) ON DELETE CASCADE,
+            endpoint TEXT NOT NULL,
+            process_id INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            started_utc TEXT NOT NULL);
+        """,
     ];
 }

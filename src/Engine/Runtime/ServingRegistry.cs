@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using VScsi.Engine.Configuration;
 using VScsi.Engine.Scsi;
 using VScsi.Engine.Scsi.Block;
@@ -6,6 +8,7 @@ using VScsi.Engine.Scsi.Primary;
 using VScsi.Engine.Storage;
 using VScsi.Engine.Transport;
 using VScsi.Engine.Transport.InProcess;
+using VScsi.Engine.Transport.Iscsi;
 
 namespace VScsi.Engine.Runtime;
 
@@ -25,11 +28,26 @@ public sealed class ServingRegistry : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ServedPartition> _served = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IClientSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<IPEndPoint, PortalUse> _portals = new();
+    private readonly object _portalGate = new();
+
+    /// <summary>A portal and the partitions served on it; it closes with the last of them.</summary>
+    private sealed class PortalUse(IscsiPortal portal)
+    {
+        public IscsiPortal Portal { get; } = portal;
+        public HashSet<string> Partitions { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>Where refused logins and dropped connections are reported (the cmdlets send them to the verbose stream).</summary>
+    public Action<string>? IscsiLog { get; set; }
+
+    /// <summary>The portals this process listens on, with their sessions.</summary>
+    public IReadOnlyCollection<IscsiPortal> Portals => _portals.Values.Select(p => p.Portal).ToList();
 
     private static string Key(string folder, int partitionId) => $"{Path.GetFullPath(folder)}|{partitionId}";
 
     /// <summary>Starts serving a Vios/IbmI partition's server adapters from the configuration in <paramref name="folder"/>.</summary>
-    public ServedPartition Serve(string folder, string partition)
+    public ServedPartition Serve(string folder, string partition, IPEndPoint? iscsiPortal = null)
     {
         using var system = ManagedSystem.Open(folder);
         var p = system.GetPartition(partition);
@@ -38,13 +56,93 @@ public sealed class ServingRegistry : IAsyncDisposable
         var key = Key(folder, p.Id);
         if (_served.ContainsKey(key))
             throw new ServingException("PartitionAlreadyServed", $"Partition '{p.Name}' is already served by this process.", p.Name);
-        var served = ServedPartition.Open(folder, p, system.GetMappings(p.Name), system.GetVirtualDisks(p.Name));
+        var mappings = system.GetMappings(p.Name);
+        var served = ServedPartition.Open(folder, p, mappings, system.GetVirtualDisks(p.Name));
         if (!_served.TryAdd(key, served))
         {
             served.Dispose();
             throw new ServingException("PartitionAlreadyServed", $"Partition '{p.Name}' is already served by this process.", p.Name);
         }
+        if (iscsiPortal is not null)
+        {
+            try
+            {
+                var portal = AttachPortal(iscsiPortal, key);
+                served.Portal = portal;
+                served.IscsiTargets = IscsiTargets(system, p, mappings, served).ToList();
+                foreach (var entry in served.IscsiTargets) portal.Add(entry);
+                system.RecordPortal(p.Name, FormatEndPoint(portal.EndPoint));
+            }
+            catch (Exception e) when (e is SocketException or ConfigurationException)
+            {
+                _served.TryRemove(key, out _);
+                foreach (var entry in served.IscsiTargets) served.Portal?.Remove(entry.Iqn);
+                if (served.Portal is { } attached && DetachPortal(attached.EndPoint, key) is { } unused)
+                    unused.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                served.Dispose();
+                throw e is SocketException s
+                    ? new ServingException("IscsiPortalUnavailable", $"Cannot listen for iSCSI on {FormatEndPoint(iscsiPortal)}: {s.Message}", FormatEndPoint(iscsiPortal), s)
+                    : e;
+            }
+        }
         return served;
+    }
+
+    public static string FormatEndPoint(IPEndPoint endPoint) =>
+        endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : $"{endPoint.Address}:{endPoint.Port}";
+
+    /// <summary>One iSCSI target per server adapter: the paired client adapter's initiator name may log in (any initiator for an "any" adapter), with its queue depth as the window.</summary>
+    private static IEnumerable<IscsiTargetEntry> IscsiTargets(ManagedSystem system, Partition p, IReadOnlyList<AdapterMapping> mappings, ServedPartition served)
+    {
+        foreach (var m in mappings)
+        {
+            var server = m.ServerAdapter;
+            if (!served.Targets.TryGetValue(server.Definition.Slot, out var target)) continue;
+            var initiators = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            if (server.Pairing == PairingStatus.Paired && server.PartnerPartitionName is { } partner
+                && system.GetAdapters(partner, AdapterKind.Client).FirstOrDefault(a => a.Name == server.PartnerAdapter) is { } client)
+                initiators[client.Iscsi.Name] = client.Iscsi.QueueDepth;
+            var (chap, mutual) = system.GetChapSecrets(p.Id, server.Definition.Slot);
+            yield return new IscsiTargetEntry(server.Iscsi.Name, target)
+            {
+                Alias = $"{p.Name}/{server.Name}",
+                Initiators = initiators,
+                AnyInitiator = server.Definition.AcceptsAnyPartition,
+                Chap = chap,
+                MutualChap = chap is null ? null : mutual,
+            };
+        }
+    }
+
+    private IscsiPortal AttachPortal(IPEndPoint endPoint, string partitionKey)
+    {
+        lock (_portalGate)
+        {
+            var use = _portals.GetValueOrDefault(endPoint);
+            if (use is null)
+            {
+                var portal = IscsiPortal.Start(endPoint);
+                portal.Logger = m => IscsiLog?.Invoke(m);
+                use = new PortalUse(portal);
+                _portals[endPoint] = use;
+                if (endPoint.Port == 0) _portals[use.Portal.EndPoint] = use;
+            }
+            use.Partitions.Add(partitionKey);
+            return use.Portal;
+        }
+    }
+
+    /// <summary>Drops a partition from its portal; returns the portal to dispose when no partition uses it any more.</summary>
+    private IscsiPortal? DetachPortal(IPEndPoint endPoint, string partitionKey)
+    {
+        lock (_portalGate)
+        {
+            if (!_portals.TryGetValue(endPoint, out var use)) return null;
+            use.Partitions.Remove(partitionKey);
+            if (use.Partitions.Count > 0) return null;
+            foreach (var k in _portals.Where(kv => kv.Value == use).Select(kv => kv.Key).ToList()) _portals.TryRemove(k, out _);
+            return use.Portal;
+        }
     }
 
     public ServedPartition? Find(string folder, int partitionId) => _served.GetValueOrDefault(Key(folder, partitionId));
@@ -81,7 +179,22 @@ public sealed class ServingRegistry : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(string folder, int partitionId)
     {
-        if (!_served.TryRemove(Key(folder, partitionId), out var served)) return;
+        var key = Key(folder, partitionId);
+        if (!_served.TryRemove(key, out var served)) return;
+        if (served.Portal is { } portal)
+        {
+            foreach (var entry in served.IscsiTargets) portal.Remove(entry.Iqn);
+            if (DetachPortal(portal.EndPoint, key) is { } unused) await unused.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                using var system = ManagedSystem.Open(folder);
+                system.ClearPortal(partitionId);
+            }
+            catch (ConfigurationException)
+            {
+                // The record names this process; a reader that finds it stale treats it as absent.
+            }
+        }
         var closing = _sessions.Where(s => s.Value is ClientSession c && served.Targets.Values.Contains(c.Target)).ToList();
         foreach (var entry in closing) _sessions.TryRemove(entry.Key, out _);
         await Task.WhenAll(closing.Select(s => ((ClientSession)s.Value).DrainAsync(DrainTimeout))).ConfigureAwait(false);
@@ -120,12 +233,11 @@ public sealed class ServingRegistry : IAsyncDisposable
     {
         foreach (var session in _sessions.Values) await session.DisposeAsync().ConfigureAwait(false);
         _sessions.Clear();
-        foreach (var served in _served.Values)
+        foreach (var key in _served.Keys.ToList())
         {
-            await served.FlushAsync().ConfigureAwait(false);
-            served.Dispose();
+            var parts = key.Split('|');
+            await StopAsync(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
         }
-        _served.Clear();
     }
 }
 
@@ -147,6 +259,11 @@ public sealed class ServedPartition : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The portal its server adapters are reachable on over iSCSI, if any.</summary>
+    public IscsiPortal? Portal { get; internal set; }
+
+    public IReadOnlyList<IscsiTargetEntry> IscsiTargets { get; internal set; } = [];
 
     /// <summary>Targets by server adapter slot.</summary>
     public IReadOnlyDictionary<int, ScsiTarget> Targets => _targets;
