@@ -38,6 +38,9 @@ public abstract class LogicalUnit
     /// <summary>Commands that change the medium or its settings: what a write-exclusive reservation refuses.</summary>
     protected virtual bool Writes(byte opcode) => false;
 
+    /// <summary>A device-wide CDB check run before the handler; null lets the command through.</summary>
+    protected virtual ScsiResult? Screen(ScsiCommand command) => null;
+
     /// <summary>Pending unit attentions, per I_T nexus.</summary>
     public UnitAttentions Attentions { get; } = new();
 
@@ -74,6 +77,7 @@ public abstract class LogicalUnit
             return ScsiResult.Check(attention);
         if (Reservations.Conflicts(command) || PersistentReservations.Conflicts(command, Writes(command.OperationCode)) && !AlwaysAllowed(command.OperationCode))
             return new ScsiResult(ScsiStatus.ReservationConflict, SenseReason.None, 0);
+        if (Screen(command) is { } refused) return refused;
         try
         {
             return await entry.Handler(command, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ namespace VScsi.Engine.Scsi.Block;
 /// </summary>
 internal static class Provisioning
 {
-    public const uint MaxUnmapBlocks = 0x400000;
+    public const uint MaxUnmapBlocks = 0x100000;
     public const uint MaxUnmapDescriptors = 256;
     public const uint MaxWriteSameBlocks = 0x400000;
     public const uint MaxTransferBlocks = 0x2000;

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace VScsi.Engine.Scsi.Primary;
@@ -8,12 +9,12 @@ internal static class Inquiry
     private const byte EvpdBit = 0x01;             // byte 1 bit 0
     private const int PageCodeOffset = 2;
     private const int AllocationOffset = 3;        // bytes 3-4
-    private const byte Spc5Version = 0x07;         // VERSION: SPC-5
+    private const byte Spc4Version = 0x06;         // VERSION: SPC-4 (SPC-5 claims 07h, which initiators' checks still reject)
     private const byte ResponseFormat2 = 0x02;     // RESPONSE DATA FORMAT
     private const byte HiSup = 0x10;               // hierarchical LUN addressing supported
     private const byte CmdQue = 0x02;              // command queuing supported (byte 7)
     private const byte Rmb = 0x80;                 // removable medium (byte 1)
-    private const int StandardLength = 36;
+    private const int StandardLength = 74;          // through the version descriptors (bytes 58-73)
 
     public const byte SupportedPages = 0x00;
     public const byte UnitSerialNumber = 0x80;
@@ -42,13 +43,16 @@ internal static class Inquiry
         var d = new byte[StandardLength];
         d[0] = unit.DeviceType;                       // peripheral qualifier 000b: connected
         d[1] = unit.Removable ? Rmb : (byte)0;
-        d[2] = Spc5Version;
+        d[2] = Spc4Version;
         d[3] = (byte)(HiSup | ResponseFormat2);
         d[4] = StandardLength - 5;                    // ADDITIONAL LENGTH
         d[7] = CmdQue;
         Ascii(d.AsSpan(8, 8), unit.Identity.Vendor);
         Ascii(d.AsSpan(16, 16), unit.Identity.Product);
         Ascii(d.AsSpan(32, 4), unit.Identity.Revision);
+        // VERSION DESCRIPTORS (SPC-4 table 146): SAM-5, SPC-4, and the command set of the device type.
+        ushort[] versions = unit.DeviceType == 0x00 ? [0x00A0, 0x0460, 0x04C0] : [0x00A0, 0x0460];
+        for (var i = 0; i < versions.Length; i++) BinaryPrimitives.WriteUInt16BigEndian(d.AsSpan(58 + 2 * i), versions[i]);
         return d;
     }
 

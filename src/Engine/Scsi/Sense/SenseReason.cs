@@ -8,6 +8,7 @@ public enum SenseReason
     InvalidFieldInCdb,
     InvalidFieldInParameterList,
     InvalidFieldInInformationUnit,
+    DataPhaseError,
     ParameterListLengthError,
     LbaOutOfRange,
     LogicalUnitNotSupported,

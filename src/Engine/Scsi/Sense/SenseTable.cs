@@ -13,6 +13,7 @@ public static class SenseTable
         SenseReason.InvalidFieldInCdb => new(SenseKey.IllegalRequest, 0x24, 0x00),
         SenseReason.InvalidFieldInParameterList => new(SenseKey.IllegalRequest, 0x26, 0x00),
         SenseReason.InvalidFieldInInformationUnit => new(SenseKey.IllegalRequest, 0x0E, 0x03),
+        SenseReason.DataPhaseError => new(SenseKey.AbortedCommand, 0x4B, 0x00),
         SenseReason.ParameterListLengthError => new(SenseKey.IllegalRequest, 0x1A, 0x00),
         SenseReason.LbaOutOfRange => new(SenseKey.IllegalRequest, 0x21, 0x00),
         SenseReason.LogicalUnitNotSupported => new(SenseKey.IllegalRequest, 0x25, 0x00),

@@ -205,6 +205,10 @@ internal sealed partial class IscsiTargetConnection
         public uint CmdSn { get; } = cmdSn;
         public byte[]? Buffer { get; private set; } = length > 0 ? ArrayPool<byte>.Shared.Rent(length) : [];
         public int Received { get; set; }
+
+        /// <summary>What the command is given of the data (less than <see cref="Length"/> when the CDB asks for fewer blocks).</summary>
+        public int DataOutLength { get; init; }
+        public Residual Residual { get; init; }
         public bool AwaitingUnsolicited { get; set; }
         public uint NextUnsolicitedDataSn { get; set; }
         public int NextR2TOffset { get; set; }
@@ -259,7 +263,7 @@ internal sealed partial class IscsiTargetConnection
     }
 
     /// <summary>The transfer length a READ or WRITE command's CDB implies (SAM-5 "SPDTL"), when it is one of them.</summary>
-    private (long Length, bool Write)? ScsiTransferLength(ulong lun, byte[] cdb)
+    private (long Length, bool Write, int BlockSize)? ScsiTransferLength(ulong lun, byte[] cdb)
     {
         if (Entry!.Target[lun] is not DiskLogicalUnit disk) return null;
         long blocks;
@@ -281,7 +285,7 @@ internal sealed partial class IscsiTargetConnection
                 return null;
         }
         var write = cdb[0] is not (OperationCode.Read6 or OperationCode.Read10 or OperationCode.Read12 or OperationCode.Read16);
-        return (blocks * disk.Store.BlockSize, write);
+        return (blocks * disk.Store.BlockSize, write, disk.Store.BlockSize);
     }
 
     /// <summary>Reads are given room for what the CDB asks (up to this), so an EDTL short of it reports overflow.</summary>
@@ -313,20 +317,27 @@ internal sealed partial class IscsiTargetConnection
             await RespondAsync(itt, ScsiResult.Check(SenseReason.InvalidFieldInInformationUnit), 0, 0, 0).ConfigureAwait(false);
             return false;
         }
-        if (implied is (var spdtl, true) && spdtl != (write ? edtl : 0))
+        var residual = Residual.None;
+        var dataOutLength = write ? edtl : 0;
+        if (implied is (var spdtl, true, var blockSize) && spdtl != dataOutLength)
         {
-            // The CDB and the iSCSI expected length disagree: refuse before any data lands (SAM-5 5.4.4).
-            session.Finished();
-            var expected = write ? edtl : 0;
-            var residual = spdtl > expected ? ResidualOverflow : ResidualUnderflow;
-            await RespondAsync(itt, ScsiResult.Check(SenseReason.InvalidFieldInInformationUnit), residual, (uint)Math.Min(Math.Abs(spdtl - expected), uint.MaxValue), 0).ConfigureAwait(false);
-            return false;
+            // The CDB and the iSCSI expected length disagree (SAM-5 5.4.4): write the whole blocks
+            // both allow and report the difference as a residual.
+            var blocks = Math.Min(spdtl, dataOutLength) / blockSize;
+            residual = spdtl > dataOutLength ? new Residual(ResidualOverflow, spdtl - dataOutLength) : new Residual(ResidualUnderflow, dataOutLength - spdtl);
+            dataOutLength = (int)(blocks * blockSize);
+            if (!WithTransferLength(cdb, blocks))
+            {
+                session.Finished();
+                await RespondAsync(itt, ScsiResult.Check(SenseReason.InvalidFieldInInformationUnit), residual.Flags, residual.Count, 0).ConfigureAwait(false);
+                return false;
+            }
         }
         if (!write)
         {
             var expected = read ? edtl : 0;
-            var room = implied is (var n, false) && n <= MaxImpliedRead ? Math.Max(expected, (int)n) : expected;
-            Start(itt, lun, cdb, attribute, cmdSn, dataOut: null, dataOutLength: 0, expected, room);
+            var room = implied is (var n, false, _) && n <= MaxImpliedRead ? Math.Max(expected, (int)n) : expected;
+            Start(itt, lun, cdb, attribute, cmdSn, dataOut: null, dataOutLength, expected, room, residual);
             return false;
         }
         if (pdu.DataLength > edtl || pdu.DataLength > Parameters.FirstBurstLength || (pdu.DataLength > 0 && !Parameters.ImmediateData))
@@ -335,7 +346,7 @@ internal sealed partial class IscsiTargetConnection
             await RejectAsync(pdu, RejectReason.ProtocolError).ConfigureAwait(false);
             return false;
         }
-        var pending = new PendingWrite(itt, lun, cdb, attribute, edtl, cmdSn);
+        var pending = new PendingWrite(itt, lun, cdb, attribute, edtl, cmdSn) { DataOutLength = dataOutLength, Residual = residual };
         pdu.Data.CopyTo(pending.Buffer);
         pending.Received = pdu.DataLength;
         pending.NextR2TOffset = pdu.DataLength;
@@ -359,7 +370,7 @@ internal sealed partial class IscsiTargetConnection
         if (w.Received >= w.Length && w.Bursts.Count == 0 && !w.AwaitingUnsolicited)
         {
             _writes.Remove(w.Itt);
-            Start(w.Itt, w.Lun, w.Cdb, w.Attribute, w.CmdSn, w.TakeBuffer(), w.Length, 0, 0);
+            Start(w.Itt, w.Lun, w.Cdb, w.Attribute, w.CmdSn, w.TakeBuffer(), w.DataOutLength, 0, 0, w.Residual);
             return;
         }
         if (w.AwaitingUnsolicited) return;
@@ -384,7 +395,10 @@ internal sealed partial class IscsiTargetConnection
         {
             if (!w.AwaitingUnsolicited || dataSn != w.NextUnsolicitedDataSn || offset != w.Received
                 || w.Received + pdu.DataLength > Math.Min(w.Length, Parameters.FirstBurstLength))
-                throw new IscsiProtocolException($"Unsolicited Data-Out out of sequence (ITT {w.Itt:x8}, DataSN {dataSn}, offset {offset}).");
+            {
+                await FailWriteAsync(w, $"unsolicited Data-Out out of sequence (DataSN {dataSn}, offset {offset})").ConfigureAwait(false);
+                return;
+            }
             pdu.Data.CopyTo(w.Buffer.AsSpan(offset));
             w.Received += pdu.DataLength;
             w.NextR2TOffset = w.Received;
@@ -395,22 +409,76 @@ internal sealed partial class IscsiTargetConnection
         {
             if (!w.Bursts.TryGetValue(ttt, out var burst) || dataSn != burst.NextDataSn || offset != burst.Offset + burst.Received
                 || burst.Received + pdu.DataLength > burst.Length)
-                throw new IscsiProtocolException($"Data-Out out of sequence (ITT {w.Itt:x8}, TTT {ttt:x8}, DataSN {dataSn}, offset {offset}).");
+            {
+                await FailWriteAsync(w, $"Data-Out out of sequence (TTT {ttt:x8}, DataSN {dataSn}, offset {offset})").ConfigureAwait(false);
+                return;
+            }
             pdu.Data.CopyTo(w.Buffer.AsSpan(offset));
             burst.Received += pdu.DataLength;
             burst.NextDataSn++;
             w.Received += pdu.DataLength;
             if (burst.Received == burst.Length) w.Bursts.Remove(ttt);
-            else if (pdu.Final) throw new IscsiProtocolException($"Data-Out sequence ended short (ITT {w.Itt:x8}).");
+            else if (pdu.Final)
+            {
+                await FailWriteAsync(w, "a Data-Out sequence ended short").ConfigureAwait(false);
+                return;
+            }
         }
         await ProgressAsync(w).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A write whose data arrived out of sequence (wrong DataSN, offset or length) ends with
+    /// CHECK CONDITION, ABORTED COMMAND, DATA PHASE ERROR; later Data-Out for it is dropped. The
+    /// connection and the other commands carry on.
+    /// </summary>
+    private async Task FailWriteAsync(PendingWrite w, string why)
+    {
+        _portal.Log($"command {w.Itt:x8} of {Session!.InitiatorName}: {why}");
+        _writes.Remove(w.Itt);
+        w.Release();
+        Session.Finished();
+        await RespondAsync(w.Itt, ScsiResult.Check(SenseReason.DataPhaseError), 0, 0, w.NextR2TSn).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets the transfer length of a READ/WRITE CDB; false for a 6-byte CDB, where 0 would mean 256 blocks.</summary>
+    private static bool WithTransferLength(byte[] cdb, long blocks)
+    {
+        switch (cdb.Length)
+        {
+            case 10:
+                BinaryPrimitives.WriteUInt16BigEndian(cdb.AsSpan(7), (ushort)blocks);
+                return true;
+            case 12:
+                BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(6), (uint)blocks);
+                return true;
+            case 16:
+                BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), (uint)blocks);
+                return true;
+            default:
+                if (blocks is <= 0 or > 255) return false;
+                cdb[4] = (byte)blocks;
+                return true;
+        }
+    }
+
+    /// <summary>An iSCSI residual (RFC 7143 11.4.5): the O or U flag and the byte count.</summary>
+    private readonly record struct Residual(byte Flags, uint Count)
+    {
+        public static readonly Residual None = new(0, 0);
+
+        public Residual(byte flags, long count) : this(flags, (uint)Math.Min(count, uint.MaxValue))
+        {
+        }
+    }
+
     /// <summary>Hands a command to the task set now (keeping CmdSN order) and lets it finish in the background.</summary>
-    private void Start(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, uint cmdSn, byte[]? dataOut, int dataOutLength, int dataInLength, int bufferLength)
+    private void Start(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, uint cmdSn, byte[]? dataOut, int dataOutLength, int dataInLength, int bufferLength, Residual residual)
     {
         var running = new Running(lun, cmdSn);
         _running[itt] = running;
+        if (bufferLength == 0 && ScsiTransferLength(lun, cdb) is (var implied and <= MaxImpliedRead, false, _))
+            bufferLength = (int)implied;   // a READ sent as a write: it runs, its data goes nowhere
         var dataIn = bufferLength > 0 ? ArrayPool<byte>.Shared.Rent(bufferLength) : null;
         var command = new ScsiCommand(cdb, dataOut is null ? default : dataOut.AsMemory(0, dataOutLength),
             dataIn is null ? default : dataIn.AsMemory(0, bufferLength), Session!.Nexus);
@@ -423,10 +491,10 @@ internal sealed partial class IscsiTargetConnection
         {
             execution = ValueTask.FromException<ScsiResult>(e);
         }
-        _ = CompleteAsync(itt, running, execution, dataIn, dataInLength, dataOut, dataOutLength);
+        _ = CompleteAsync(itt, running, execution, dataIn, dataInLength, dataOut, dataOutLength, residual);
     }
 
-    private async Task CompleteAsync(uint itt, Running running, ValueTask<ScsiResult> execution, byte[]? dataIn, int expected, byte[]? dataOut, int written)
+    private async Task CompleteAsync(uint itt, Running running, ValueTask<ScsiResult> execution, byte[]? dataIn, int expected, byte[]? dataOut, int written, Residual residual)
     {
         try
         {
@@ -449,19 +517,9 @@ internal sealed partial class IscsiTargetConnection
             if (running.Silenced || _closed.IsCancellationRequested) return;
             var produced = result.DataLength;
             var sent = Math.Min(produced, expected);
-            byte residualFlags = 0;
-            uint residual = 0;
-            if (produced > expected)
-            {
-                residualFlags = ResidualOverflow;
-                residual = (uint)(produced - expected);
-            }
-            else if (produced < expected)
-            {
-                residualFlags = ResidualUnderflow;
-                residual = (uint)(expected - produced);
-            }
-            await SendResultAsync(itt, running.Lun, result, dataIn.AsMemory(0, sent), residualFlags, residual).ConfigureAwait(false);
+            if (residual == Residual.None && produced != expected)
+                residual = produced > expected ? new Residual(ResidualOverflow, produced - expected) : new Residual(ResidualUnderflow, expected - produced);
+            await SendResultAsync(itt, result, dataIn.AsMemory(0, sent), residual).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
@@ -710,7 +768,7 @@ internal sealed partial class IscsiTargetConnection
     /// Sends a command's Data-In (segments of the initiator's MaxRecvDataSegmentLength, F at each
     /// MaxBurstLength) and its status: collapsed into the last Data-In when GOOD, else a SCSI Response.
     /// </summary>
-    private async Task SendResultAsync(uint itt, ulong lun, ScsiResult result, ReadOnlyMemory<byte> data, byte residualFlags, uint residual)
+    private async Task SendResultAsync(uint itt, ScsiResult result, ReadOnlyMemory<byte> data, Residual residual)
     {
         var collapse = data.Length > 0 && result.Status == ScsiStatus.Good;
         await _send.WaitAsync(_closed.Token).ConfigureAwait(false);
@@ -731,9 +789,9 @@ internal sealed partial class IscsiTargetConnection
                 header.U32(20, Pdu.ReservedTag);
                 if (last && collapse)
                 {
-                    flags |= (byte)(0x01 | residualFlags);
+                    flags |= (byte)(0x01 | residual.Flags);
                     header.Header[3] = (byte)result.Status;
-                    header.U32(44, residual);
+                    header.U32(44, residual.Count);
                 }
                 header.Flags = flags;
                 header.U32(36, dataSn++);
@@ -745,7 +803,7 @@ internal sealed partial class IscsiTargetConnection
             }
             if (!collapse)
             {
-                var reply = ResponsePdu(itt, result, residualFlags, residual, dataSn, out var sense);
+                var reply = ResponsePdu(itt, result, residual.Flags, residual.Count, dataSn, out var sense);
                 Stamp(reply, status: true);
                 _framing.Write(_writer, reply.Header, sense);
             }
