@@ -19,6 +19,7 @@ public sealed class DiskLogicalUnit : LogicalUnit
         ExtraVpdPages = new Dictionary<byte, Func<byte[]>>
         {
             [0xB0] = () => Provisioning.BlockLimits(this),
+            [0xB1] = () => Provisioning.BlockDeviceCharacteristics(this),
             [0xB2] = () => Provisioning.LogicalBlockProvisioning(this),
         };
     }

@@ -141,6 +141,17 @@ internal static class Provisioning
         return Primary.Inquiry.Vpd(unit, 0xB0, p);
     }
 
+    /// <summary>
+    /// Block Device Characteristics VPD page (SBC-4 6.6.2): a virtual disk has no rotation
+    /// (MEDIUM ROTATION RATE 0001h, so initiators skip seek-avoiding heuristics) and no form factor.
+    /// </summary>
+    public static byte[] BlockDeviceCharacteristics(DiskLogicalUnit unit)
+    {
+        var p = new byte[0x3C];
+        BinaryPrimitives.WriteUInt16BigEndian(p, 0x0001);
+        return Primary.Inquiry.Vpd(unit, 0xB1, p);
+    }
+
     /// <summary>Logical Block Provisioning VPD page (SBC-4 6.6.6).</summary>
     public static byte[] LogicalBlockProvisioning(DiskLogicalUnit unit)
     {

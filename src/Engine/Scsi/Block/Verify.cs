@@ -91,9 +91,9 @@ internal static class Verify
         if (range.Blocks > MaxCompareAndWriteBlocks) return ScsiResult.InvalidField(CawBlocksOffset);
         if (Check(unit, range) is { } refusal) return refusal;
         if (unit.Store.IsReadOnly) return ScsiResult.Check(SenseReason.WriteProtected);
-        if (range.Blocks == 0) return ScsiResult.Good();
         var half = (int)range.Blocks * unit.Store.BlockSize;
         if (c.DataOut.Length != 2 * half) return ScsiResult.InvalidField(CawBlocksOffset);
+        if (range.Blocks == 0) return ScsiResult.Good();
         using (await unit.Ranges.AcquireAsync(range.Lba, range.Blocks, exclusive: true, ct).ConfigureAwait(false))
         {
             var medium = new byte[half];

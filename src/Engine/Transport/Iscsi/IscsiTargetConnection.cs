@@ -606,8 +606,9 @@ internal sealed partial class IscsiTargetConnection
                 }
                 else
                 {
-                    // Already answered (RefCmdSN behind the window) counts as done; otherwise it never arrived.
-                    response = (int)(pdu.U32(32) - session.Window().Exp) < 0 ? TaskFunction.FunctionComplete : TaskFunction.TaskDoesNotExist;
+                    // RFC 7143 11.5.1: a RefCmdSN still inside the window never arrived and now never will
+                    // (function complete); one behind it was already answered (task does not exist).
+                    response = (int)(pdu.U32(32) - session.Window().Exp) >= 0 ? TaskFunction.FunctionComplete : TaskFunction.TaskDoesNotExist;
                 }
                 break;
             }
