@@ -40,10 +40,12 @@ internal sealed class ConfigSnapshot
         var adapters = Query(c, "SELECT id, config_id, name, slot, kind, remote_id, remote_name, remote_slot, required FROM adapter ORDER BY id")
             .Select(r => new AdapterRow(r.GetInt64(0), r.GetInt64(1), r.GetString(2), new AdapterDefinition(
                 r.GetInt32(3), Enum.Parse<AdapterKind>(r.GetString(4)), r.GetString(5), r.GetString(6), r.GetString(7), r.GetInt32(8) == 1))).ToList();
-        var iscsi = Query(c, "SELECT partition_id, slot, name, queue_depth, chap_user, mutual_chap_user FROM adapter_iscsi")
+        // Migration 4 added the iSCSI tables; a database opened with fewer migrations (tests of upgrades) has none.
+        const int IscsiSchema = 4;
+        var iscsi = schemaVersion < IscsiSchema ? [] : Query(c, "SELECT partition_id, slot, name, queue_depth, chap_user, mutual_chap_user FROM adapter_iscsi")
             .Select(r => new IscsiRow(r.GetInt32(0), r.GetInt32(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3),
                 r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5))).ToList();
-        var portals = Query(c, "SELECT partition_id, endpoint, process_id, host, started_utc FROM iscsi_portal")
+        var portals = schemaVersion < IscsiSchema ? [] : Query(c, "SELECT partition_id, endpoint, process_id, host, started_utc FROM iscsi_portal")
             .Select(r => new IscsiPortalRecord(r.GetInt32(0), r.GetString(1), r.GetInt32(2), r.GetString(3),
                 DateTime.Parse(r.GetString(4), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)))
             .Where(p => p.IsLive).ToList();

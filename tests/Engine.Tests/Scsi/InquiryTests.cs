@@ -22,12 +22,13 @@ public sealed class InquiryTests() : DiskTestBase(1 << 20)
     public async Task Standard_DescribesADiskWithIdentity()
     {
         var (result, d) = await Run(CdbBuilder.Inquiry(96));
-        SenseAssert.Good(result, 36);
+        SenseAssert.Good(result, 74);
         Assert.Equal(0x00, d[0]);                   // connected direct-access block device
-        Assert.Equal(0x07, d[2]);                   // SPC-5
+        Assert.Equal(0x06, d[2]);                   // SPC-4
         Assert.Equal(0x12, d[3]);                   // HiSup, response data format 2
-        Assert.Equal(31, d[4]);
+        Assert.Equal(69, d[4]);
         Assert.Equal("VSCSI   VDISK           0001", Encoding.ASCII.GetString(d, 8, 28));
+        Assert.Equal(new byte[] { 0x00, 0xA0, 0x04, 0x60, 0x04, 0xC0 }, d[58..64]); // version descriptors: SAM-5, SPC-4, SBC-3
     }
 
     [Theory]
@@ -52,7 +53,7 @@ public sealed class InquiryTests() : DiskTestBase(1 << 20)
     public async Task VpdPages_SupportedSerialAndStableNaa()
     {
         var (_, pages) = await Run(CdbBuilder.Inquiry(255, true, 0x00));
-        Assert.Equal(new byte[] { 0x00, 0x80, 0x83, 0xB0, 0xB2 }, pages.AsSpan(4, pages[3]).ToArray());
+        Assert.Equal(new byte[] { 0x00, 0x80, 0x83, 0xB0, 0xB1, 0xB2 }, pages.AsSpan(4, pages[3]).ToArray());
         var (_, serial) = await Run(CdbBuilder.Inquiry(255, true, 0x80));
         Assert.Equal("SN0001", Encoding.ASCII.GetString(serial, 4, serial[3]));
 
