@@ -19,4 +19,8 @@ internal static class Filter
         }
         return list.Where(i => matchers.Any(m => m.IsMatch(name(i))));
     }
+
+    /// <summary>Whether <paramref name="value"/> matches any of the wildcard patterns (case-insensitive).</summary>
+    public static bool Matches(string value, string[] patterns) =>
+        patterns.Any(p => WildcardPattern.Get(p, WildcardOptions.IgnoreCase).IsMatch(value));
 }

@@ -190,8 +190,14 @@ internal sealed partial class IscsiTargetConnection
         public ulong Lun { get; } = lun;
         public uint CmdSn { get; } = cmdSn;
 
-        /// <summary>Set by ABORT TASK and friends from this session: no response is sent for it (RFC 7143 11.5.1).</summary>
-        public volatile bool Silenced;
+        private const int Pending = 0, Answering = 1, Muted = 2;
+        private int _state;
+
+        /// <summary>Task management from this session: no response will be sent for it (RFC 7143 11.5.1); false when its response already went.</summary>
+        public bool Silence() => Interlocked.CompareExchange(ref _state, Muted, Pending) != Answering;
+
+        /// <summary>The completion claims the right to answer; false when task management silenced it first.</summary>
+        public bool Answer() => Interlocked.CompareExchange(ref _state, Answering, Pending) == Pending;
     }
 
     /// <summary>A write waiting for its data: immediate, unsolicited and solicited (R2T) Data-Out.</summary>
@@ -514,7 +520,7 @@ internal sealed partial class IscsiTargetConnection
             }
             Session!.Finished();
             Session.Count(Math.Min(result.DataLength, expected), written);
-            if (running.Silenced || _closed.IsCancellationRequested) return;
+            if (!running.Answer() || _closed.IsCancellationRequested) return;
             var produced = result.DataLength;
             var sent = Math.Min(produced, expected);
             if (residual == Residual.None && produced != expected)
@@ -597,9 +603,8 @@ internal sealed partial class IscsiTargetConnection
                     session.Finished();
                     response = TaskFunction.FunctionComplete;
                 }
-                else if (_running.TryGetValue(referenced, out var running))
+                else if (_running.TryGetValue(referenced, out var running) && running.Silence())
                 {
-                    running.Silenced = true;
                     target.TaskSetOf(running.Lun)?.AbortTask(session.Nexus, referenced);
                     await WaitForAsync(r => r == running).ConfigureAwait(false);
                     response = TaskFunction.FunctionComplete;
@@ -619,7 +624,7 @@ internal sealed partial class IscsiTargetConnection
                     break;
                 }
                 DropWrites(w => w.Lun == lun);
-                foreach (var r in _running.Values.Where(r => r.Lun == lun)) r.Silenced = true;
+                foreach (var r in _running.Values.Where(r => r.Lun == lun)) r.Silence();
                 if (function == TaskFunction.AbortTaskSet) set.AbortTaskSet(session.Nexus);
                 else if (function == TaskFunction.ClearTaskSet) set.ClearTaskSet(session.Nexus);
                 else set.Reset();
@@ -628,7 +633,7 @@ internal sealed partial class IscsiTargetConnection
                 break;
             case TaskFunction.TargetWarmReset or TaskFunction.TargetColdReset:
                 DropWrites(_ => true);
-                foreach (var r in _running.Values) r.Silenced = true;
+                foreach (var r in _running.Values) r.Silence();
                 target.Reset();
                 await WaitForAsync(_ => true).ConfigureAwait(false);
                 response = TaskFunction.FunctionComplete;
