@@ -5,7 +5,7 @@ namespace VScsi.Engine.Transport;
 
 /// <summary>
 /// A client adapter's session with a server adapter, whatever carries it: in the same process
-/// (<see cref="ClientSession"/>) or over iSCSI (Iscsi.IscsiInitiatorSession).
+/// (<see cref="ClientSession"/>) or over iSCSI (<see cref="Iscsi.IscsiClient"/>).
 /// One I_T nexus; disposing ends it.
 /// </summary>
 public interface IClientSession : IAsyncDisposable
