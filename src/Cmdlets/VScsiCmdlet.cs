@@ -27,6 +27,10 @@ public abstract class VScsiCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>A PSCredential as a CHAP user and secret (null stays null).</summary>
+    protected static VScsi.Engine.Transport.Iscsi.ChapSecret? ChapSecretOf(PSCredential? credential) =>
+        credential is null ? null : new(credential.UserName, new System.Net.NetworkCredential("", credential.Password).Password);
+
     /// <summary>Runs <paramref name="work"/> on the managed system; a refusal becomes an error record and returns default.</summary>
     protected T? Use<T>(Func<ManagedSystem, T> work)
     {

@@ -125,4 +125,26 @@ public sealed class IscsiCmdletTests(PowerShellFixture ps)
         Assert.Equal(["IscsiPortalInvalid", "IscsiPortalUnavailable"], r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
         Assert.Equal("NotActivated", r.Output.Single().ToString());
     }
+
+    [Fact]
+    public void ConnectByPortal_LogsInOverIscsiAndTheSessionIsListed()
+    {
+        var (r, _) = RunIn("""
+            $null = New-VScsiVirtualDisk -Partition vios1 -Name root -Path ([IO.Path]::Combine($sys, 'root.img')) -Size 8MB -SystemPath $sys
+            $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter vhost0 -BackingDevice root -SystemPath $sys
+            Start-VScsiPartition vios1 -IscsiPortal 127.0.0.1:0 -SystemPath $sys
+            $portal = (Get-VScsiPartition vios1 -SystemPath $sys).IscsiPortal
+            $target = (Get-VScsiServerAdapter vios1 -SystemPath $sys).IscsiName
+            $initiator = (Get-VScsiClientAdapter lpar2 -SystemPath $sys).InitiatorName
+            Connect-VScsiClient -Portal $portal -TargetName $target -InitiatorName 'iqn.2026-11.org.vscsi:somebody.else' -SystemPath $sys
+            $session = Connect-VScsiClient -Portal $portal -TargetName $target -InitiatorName $initiator -Digests -SystemPath $sys
+            @($session | Get-VScsiClientDevice).Count
+            $listed = @(Get-VScsiIscsiSession -Partition vios1)
+            $listed.Count; $listed[0].InitiatorName -eq $initiator; $listed[0].ServerAdapter; $listed[0].Parameters['HeaderDigest']
+            $session | Disconnect-VScsiClient -Confirm:$false
+            Stop-VScsiPartition vios1 -Confirm:$false -SystemPath $sys
+            """);
+        Assert.Equal(["IscsiLoginRefused"], r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Equal(["1", "1", "True", "vios1/vhost0", "CRC32C"], r.Output.Select(o => o.ToString()));
+    }
 }

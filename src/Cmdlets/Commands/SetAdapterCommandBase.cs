@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net;
 using VScsi.Engine.Configuration;
 using VScsi.Engine.Transport.Iscsi;
 using VScsi.PowerShell.Completers;
@@ -71,15 +70,13 @@ public abstract class SetAdapterCommandBase : VScsiCmdlet
             ReportError("AdapterNotFound", ErrorCategory.ObjectNotFound, $"Partition '{Partition}' has no {(Kind == AdapterKind.Server ? "server" : "client")} adapter '{Name}'.", Name);
             return;
         }
-        var updated = Use(s => s.SetIscsiSettings(Partition, Name, IscsiName, QueueDepthValue, Secret(Chap), Secret(MutualChap), NoChap));
+        var updated = Use(s => s.SetIscsiSettings(Partition, Name, IscsiName, QueueDepthValue, ChapSecretOf(Chap), ChapSecretOf(MutualChap), NoChap));
         if (updated is null) return;
         if (Kind == AdapterKind.Server && ModuleRuntime.Registry.Find(ResolvedSystemPath, updated.PartitionId)?.Portal is not null)
             WriteWarning($"Partition '{updated.PartitionName}' is serving iSCSI: the change applies to logins after Stop-VScsiPartition and Start-VScsiPartition.");
         if (PassThru) WriteObject(VScsiAdapter.Create(updated, ResolvedSystemPath));
     }
 
-    private static ChapSecret? Secret(PSCredential? credential) =>
-        credential is null ? null : new ChapSecret(credential.UserName, new NetworkCredential("", credential.Password).Password);
 }
 
 /// <summary>Sets a server adapter's iSCSI target name and the CHAP secrets initiators must answer.</summary>

@@ -23,6 +23,9 @@ public sealed class VScsiClientSession
     public string Server { get; }
     public string Nexus => Session.Nexus;
     public int QueueDepth => Session.QueueDepth;
+
+    /// <summary>"in-process", or the iscsi:// address of the target when the session crosses processes.</summary>
+    public string Transport => Session.Transport;
     public string SystemPath { get; }
 
     public override string ToString() => Nexus;

@@ -42,7 +42,7 @@ public sealed class ServingRegistry : IAsyncDisposable
     public Action<string>? IscsiLog { get; set; }
 
     /// <summary>The portals this process listens on, with their sessions.</summary>
-    public IReadOnlyCollection<IscsiPortal> Portals => _portals.Values.Select(p => p.Portal).ToList();
+    public IReadOnlyCollection<IscsiPortal> Portals => _portals.Values.Select(p => p.Portal).Distinct().ToList();
 
     private static string Key(string folder, int partitionId) => $"{Path.GetFullPath(folder)}|{partitionId}";
 
@@ -219,6 +219,60 @@ public sealed class ServingRegistry : IAsyncDisposable
             throw new ServingException("ClientAdapterInUse", $"Client adapter {client.Name} of '{client.PartitionName}' already has a session. Disconnect it first.", client.Name);
         return session;
     }
+
+    /// <summary>
+    /// Opens a session from a client adapter to its server adapter when another process serves the
+    /// server partition: over iSCSI to the portal that process recorded, logging in as the client
+    /// adapter's initiator name (with its CHAP secrets) to the server adapter's target.
+    /// </summary>
+    public async Task<IClientSession> ConnectIscsiAsync(string folder, VirtualScsiAdapter client, int? queueDepth, CancellationToken cancellationToken = default)
+    {
+        if (client.Pairing != PairingStatus.Paired || client.PartnerPartitionId is not int serverId)
+            throw new ServingException("ClientAdapterUnpaired", $"Client adapter {client.Name} of '{client.PartitionName}' is not paired: {client.PairingProblem}.", client.Name);
+        IscsiClientOptions options;
+        using (var system = ManagedSystem.Open(folder))
+        {
+            var portal = system.GetPortal(serverId)
+                ?? throw new ServingException("ServerPartitionNotServing", $"Partition '{client.PartnerPartitionName}' is not served by this process or over iSCSI by another. Start it with Start-VScsiPartition (with -IscsiPortal to reach it from other processes).", client.PartnerPartitionName);
+            var server = system.GetAdapters(client.PartnerPartitionName, AdapterKind.Server).First(a => a.Name == client.PartnerAdapter);
+            var (chap, mutual) = system.GetChapSecrets(client.PartitionId, client.Definition.Slot);
+            var endPoint = IPEndPoint.Parse(portal.EndPoint);
+            var host = endPoint.Address.ToString();
+            if (endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any))   // listening on every address
+                host = string.Equals(portal.Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" : portal.Host;
+            options = new IscsiClientOptions(host, endPoint.Port, server.Iscsi.Name, client.Iscsi.Name)
+            {
+                QueueDepth = queueDepth ?? client.Iscsi.QueueDepth,
+                Chap = chap,
+                MutualChap = mutual,
+            };
+        }
+        var key = $"{Path.GetFullPath(folder)}|{client.PartitionName}/{client.Name}";
+        if (_sessions.ContainsKey(key))
+            throw new ServingException("ClientAdapterInUse", $"Client adapter {client.Name} of '{client.PartitionName}' already has a session. Disconnect it first.", client.Name);
+        IscsiClient session;
+        try
+        {
+            session = await IscsiClient.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IscsiLoginException e)
+        {
+            throw new ServingException("IscsiLoginRefused", $"{options.TargetName} refused client adapter {client.Name} of '{client.PartitionName}': {LoginStatus.Describe(e.Status)}.", client.Name, e);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException)
+        {
+            throw new ServingException("IscsiPortalUnreachable", $"Cannot log in to {options.TargetName} at {options.Host}:{options.Port}: {e.Message}", client.Name, e);
+        }
+        if (!_sessions.TryAdd(key, session))
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw new ServingException("ClientAdapterInUse", $"Client adapter {client.Name} of '{client.PartitionName}' already has a session. Disconnect it first.", client.Name);
+        }
+        return session;
+    }
+
+    /// <summary>Keeps a session opened without the configuration (Connect-VScsiClient -Portal) so it is listed and closed with the others.</summary>
+    public void Track(IClientSession session) => _sessions[$"direct|{session.Nexus}|{session.Transport}"] = session;
 
     public IReadOnlyCollection<IClientSession> Sessions => _sessions.Values.ToList();
 

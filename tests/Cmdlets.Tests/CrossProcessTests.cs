@@ -1,0 +1,85 @@
+using System.Diagnostics;
+
+namespace VScsi.Cmdlets.Tests;
+
+/// <summary>
+/// Issue 4's end-to-end check: a vscsi host process serves vios1 over iSCSI and writes through its
+/// own client session; this process, finding the portal in the configuration, connects lpar2 over
+/// iSCSI and reads back what the first wrote. A second attempt to serve the partition fails clearly.
+/// </summary>
+[Collection("PowerShell")]
+public sealed class CrossProcessTests(PowerShellFixture ps)
+{
+    private static readonly string Host = Path.Combine(AppContext.BaseDirectory, "vscsi.dll");
+
+    private const string Pattern = "$pattern = [byte[]]::new(4096); for ($i = 0; $i -lt 4096; $i++) { $pattern[$i] = ($i * 7 + 3) % 256 }";
+
+    [Fact]
+    public async Task SecondProcess_ConnectsOverIscsiAndReadsWhatTheServingProcessWrote()
+    {
+        var sys = ps.NewTempSystemPath();
+        var setup = ps.Run($"""
+            $sys = '{sys}'
+            $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
+            $null = New-VScsiPartition -Name lpar2 -Type AixLinux -SystemPath $sys
+            $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -RemotePartition lpar2 -RemoteSlot 3 -SystemPath $sys
+            $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -RemoteSlot 11 -SystemPath $sys
+            $null = New-VScsiVirtualDisk -Partition vios1 -Name root -Path ([IO.Path]::Combine($sys, 'root.img')) -Size 16MB -SystemPath $sys
+            $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter vhost0 -BackingDevice root -SystemPath $sys
+            """);
+        Assert.Empty(setup.Errors);
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Host);
+        start.ArgumentList.Add("-Command");
+        start.ArgumentList.Add($"""
+            $ErrorActionPreference = 'Stop'
+            $sys = '{sys}'
+            {Pattern}
+            Start-VScsiPartition -Name vios1 -IscsiPortal 127.0.0.1:0 -SystemPath $sys
+            $null = Connect-VScsiClient -Partition lpar2 -SystemPath $sys
+            Write-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 64 -Data $pattern -Confirm:$false
+            [Console]::Out.WriteLine('READY')
+            [Console]::Out.Flush()
+            $null = [Console]::In.ReadLine()
+            Stop-VScsiPartition -Name vios1 -Confirm:$false -SystemPath $sys
+            """);
+        using var server = Process.Start(start)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var ready = await server.StandardOutput.ReadLineAsync(timeout.Token);
+            Assert.True(ready == "READY", $"the serving process said '{ready}': {await ErrorsOf(server)}");
+
+            var client = ps.Run($"""
+                $sys = '{sys}'
+                {Pattern}
+                (Get-VScsiPartition vios1 -SystemPath $sys).IscsiPortal
+                $session = Connect-VScsiClient -Partition lpar2 -SystemPath $sys
+                $session.Transport
+                $data = Read-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 64 -Count 8
+                [Convert]::ToBase64String($data) -eq [Convert]::ToBase64String($pattern)
+                Start-VScsiPartition -Name vios1 -SystemPath $sys
+                $session | Disconnect-VScsiClient -Confirm:$false
+                """);
+            Assert.Matches(@"^127\.0\.0\.1:\d+$", client.Output[0].ToString());
+            Assert.StartsWith("iscsi://127.0.0.1:", client.Output[1].ToString());
+            Assert.True((bool)client.Output[2].BaseObject, "the data read over iSCSI is what the serving process wrote");
+            Assert.Equal(["PartitionRunning"], client.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        }
+        finally
+        {
+            await server.StandardInput.WriteLineAsync();
+            server.StandardInput.Close();
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await server.WaitForExitAsync(exit.Token);
+        }
+        Assert.Equal(0, server.ExitCode);
+    }
+
+    private static async Task<string> ErrorsOf(Process p)
+    {
+        if (!p.HasExited) return "(still running)";
+        return await p.StandardError.ReadToEndAsync();
+    }
+}
