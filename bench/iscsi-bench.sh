@@ -2,7 +2,7 @@
 # iscsi-bench.sh: iSCSI read performance of a served partition against the tgt target and the raw
 # file, on loopback, in one run. Workloads: 4 KiB random read at queue depth 32 and 1 MiB
 # sequential read at depth 8, through libiscsi's iscsi-perf (RUNS runs of RUNTIME seconds each,
-# medians). The raw limit is fio (io_uring) on the same file through the page cache, which is
+# medians), and through our own initiator (bench/VScsi.Bench iscsi mode). The raw limit is fio (io_uring) on the same file through the page cache, which is
 # where both targets read from. Prints a table with
 # the ratios.
 #
@@ -33,6 +33,9 @@ trap cleanup EXIT
 dd if=/dev/urandom of="$image" bs=1M count="$SIZE_MB" status=none
 cat "$image" >/dev/null
 
+dotnet build "$root/bench/VScsi.Bench" -c Release -nologo -v q >/dev/null
+bench_dll=$root/bench/VScsi.Bench/bin/Release/net10.0/VScsi.Bench.dll
+
 # Our target.
 "$root/vscsi" -File "$root/bench/serve.ps1" -SystemPath "$work/sys" -Image "$image" -Portal "127.0.0.1:$PORT" >"$work/serve.log" 2>&1 &
 serve_pid=$!
@@ -58,25 +61,34 @@ perf() {  # url blocks depth [-r]
         | sed -n 's/.*iops average \([0-9]*\).*/\1/p' | tail -1
 }
 
+mine() {  # url workload: our initiator, one run
+    dotnet "$bench_dll" iscsi "$1" "$RUNTIME" 1 "$2" | awk '{ print $2 }'
+}
+
 raw() {  # bs depth rw
     fio --name=raw --filename="$image" --rw="$3" --bs="$1" --iodepth="$2" --ioengine=io_uring --direct=0 \
         --time_based --runtime="$RUNTIME" --output-format=terse --terse-version=3 2>/dev/null | awk -F';' '{ print $8 }'
 }
 
-printf '%-26s %12s %12s %12s %10s %10s\n' workload raw tgt vscsi vscsi/tgt vscsi/raw
+echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${SIZE_MB} MiB file in the page cache, loopback"
+echo "# initiator: libiscsi iscsi-perf; the last two columns use our initiator (IscsiClient) instead"
+printf '%-18s %9s %9s %9s %9s %9s %12s %12s\n' workload raw tgt vscsi vscsi/tgt vscsi/raw ours→vscsi ours→tgt
 for w in "randread-4k-qd32 8 32 -r 4k randread" "read-1m-qd8 2048 8 - 1m read"; do
     set -- $w
     name=$1 blocks=$2 depth=$3 flag=$4 bs=$5 rw=$6
     [ "$flag" = - ] && flag=""
-    r=(); t=(); v=()
+    r=(); t=(); v=(); mv=(); mt=()
     for _ in $(seq "$RUNS"); do
         # Interleaved, so drift on a noisy machine hits all three alike.
         r+=("$(raw "$bs" "$depth" "$rw")")
         t+=("$(perf "$theirs" "$blocks" "$depth" $flag)")
         v+=("$(perf "$ours" "$blocks" "$depth" $flag)")
+        mv+=("$(mine "$ours" "$name")")
+        mt+=("$(mine "$theirs" "$name")")
     done
     rm=$(printf '%s\n' "${r[@]}" | median); tm=$(printf '%s\n' "${t[@]}" | median); vm=$(printf '%s\n' "${v[@]}" | median)
+    mvm=$(printf '%s\n' "${mv[@]}" | median); mtm=$(printf '%s\n' "${mt[@]}" | median)
     unit=IOPS; [ "$bs" = 1m ] && unit="MiB/s"   # one 1 MiB request per I/O: IOPS are MiB/s
-    awk -v n="$name" -v r="$rm" -v t="$tm" -v v="$vm" -v u="$unit" -v runs="$RUNS" -v s="$RUNTIME" \
-        'BEGIN { printf "%-26s %12d %12d %12d %10.2f %10.2f   (%s, medians of %d x %ds)\n", n, r, t, v, v / t, v / r, u, runs, s }'
+    awk -v n="$name" -v r="$rm" -v t="$tm" -v v="$vm" -v a="$mvm" -v b="$mtm" -v u="$unit" -v runs="$RUNS" -v s="$RUNTIME" \
+        'BEGIN { printf "%-18s %9d %9d %9d %9.2f %9.2f %12d %12d   (%s, medians of %d x %ds)\n", n, r, t, v, v / t, v / r, a, b, u, runs, s }'
 done

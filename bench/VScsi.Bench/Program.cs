@@ -4,12 +4,23 @@ using System.Diagnostics;
 using VScsi.Engine.Scsi;
 using VScsi.Engine.Scsi.Block;
 using VScsi.Engine.Storage;
+using VScsi.Engine.Runtime;
 using VScsi.Engine.Transport.InProcess;
+using VScsi.Engine.Transport.Iscsi;
 
 // Usage: dotnet run -c Release --project bench/VScsi.Bench -- [seconds-per-run=3] [runs=3] [file-MiB=1024]
 // Each workload runs against the same preallocated file, first with RandomAccess directly (the raw
 // limit), then through a ClientSession (in-process transport, SCSI target, disk logical unit).
 // Prints the median of the runs for both and their ratio.
+//
+//    or: dotnet run -c Release --project bench/VScsi.Bench -- iscsi iscsi://host:port/iqn/lun [seconds=10] [runs=3] [workload]
+// Our iSCSI initiator against any target: 4 KiB random read at depth 32 and 1 MiB sequential read
+// at depth 8 (reads only: the LUN's data is untouched). Prints "workload median-ops/s" lines.
+if (args.Length > 1 && args[0] == "iscsi")
+{
+    await IscsiBench(new Uri(args[1]), args.Length > 2 ? double.Parse(args[2]) : 10, args.Length > 3 ? int.Parse(args[3]) : 3, args.Length > 4 ? args[4] : null);
+    return;
+}
 var seconds = args.Length > 0 ? double.Parse(args[0]) : 3;
 var runs = args.Length > 1 ? int.Parse(args[1]) : 3;
 var sizeMiB = args.Length > 2 ? long.Parse(args[2]) : 1024;
@@ -70,6 +81,38 @@ finally
 }
 
 static async ValueTask Ignore(ValueTask<int> read) => await read;
+
+static async Task IscsiBench(Uri url, double seconds, int runs, string? only)
+{
+    var path = url.AbsolutePath.Trim('/').Split('/');
+    var options = new IscsiClientOptions(url.Host, url.Port > 0 ? url.Port : 3260, path[0], "iqn.2026-11.org.vscsi:bench.initiator") { QueueDepth = 32 };
+    await using var client = await IscsiClient.ConnectAsync(options);
+    var lun = ulong.Parse(path[1]);
+    var capacity = new byte[16];
+    capacity[0] = 0x9E;
+    capacity[1] = 0x10;
+    capacity[13] = 32;
+    var answer = await ClientDevices.RetryAttentionAsync(client, lun, capacity, 32, CancellationToken.None);
+    var size = (long)(BinaryPrimitives.ReadUInt64BigEndian(answer.Data) + 1) * BinaryPrimitives.ReadInt32BigEndian(answer.Data.AsSpan(8));
+    foreach (var (name, block, depth, random) in new[] { ("randread-4k-qd32", 4096, 32, true), ("read-1m-qd8", 1 << 20, 8, false) })
+    {
+        if (only is not null && only != name) continue;
+        var rates = new List<double>();
+        for (var r = 0; r < runs; r++)
+        {
+            rates.Add(await Run(block, depth, random, size, seconds, async (offset, buffer) =>
+            {
+                var cdb = new byte[16];
+                cdb[0] = 0x88;
+                BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), (ulong)(offset / 512));
+                BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), (uint)(buffer.Length / 512));
+                var (status, _, _) = await client.ExecuteAsync(lun, cdb, default, buffer);
+                if (status != ScsiStatus.Good) throw new InvalidOperationException($"status {status}");
+            }));
+        }
+        Console.WriteLine($"{name} {Median(rates):F0}");
+    }
+}
 
 static double Median(List<double> values)
 {
