@@ -82,4 +82,35 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
         if (!p.HasExited) return "(still running)";
         return await p.StandardError.ReadToEndAsync();
     }
+
+    [Fact]
+    public async Task Wait_ServesUntilSigtermThenStopsThePartitionCleanly()
+    {
+        var sys = ps.NewTempSystemPath();
+        var setup = ps.Run($"""
+            $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath '{sys}'
+            $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -SystemPath '{sys}'
+            """);
+        Assert.Empty(setup.Errors);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Host);
+        start.ArgumentList.Add("-Command");
+        start.ArgumentList.Add($"Start-VScsiPartition -Name vios1 -IscsiPortal 127.0.0.1:0 -Wait -SystemPath '{sys}'; 'after'");
+        using var server = Process.Start(start)!;
+        var portal = "";
+        for (var i = 0; i < 200 && portal.Length == 0 && !server.HasExited; i++)
+        {
+            await Task.Delay(100);
+            portal = ps.Run($"(Get-VScsiPartition vios1 -SystemPath '{sys}').IscsiPortal").Output.FirstOrDefault()?.ToString() ?? "";
+        }
+        Assert.Matches(@"^127\.0\.0\.1:\d+$", portal);
+        using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var output = await server.StandardOutput.ReadToEndAsync(exit.Token);
+        await server.WaitForExitAsync(exit.Token);
+        Assert.Equal(0, server.ExitCode);
+        Assert.Contains("after", output);
+        var state = ps.Run($"$p = Get-VScsiPartition vios1 -SystemPath '{sys}'; $p.State; $p.IscsiPortal -eq $null");
+        Assert.Equal(["NotActivated", "True"], state.Output.Select(o => o.ToString()));
+    }
 }

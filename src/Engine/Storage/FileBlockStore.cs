@@ -64,7 +64,7 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
     public async ValueTask ReadAsync(ulong lba, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var offset = checked((long)lba * BlockSize);
-        var done = 0;
+        var done = CachedRead.TryRead(_handle, destination.Span, offset);
         while (done < destination.Length)
         {
             var read = await RandomAccess.ReadAsync(_handle, destination[done..], offset + done, cancellationToken).ConfigureAwait(false);

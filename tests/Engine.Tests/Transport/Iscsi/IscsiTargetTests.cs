@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net;
@@ -120,6 +121,9 @@ public sealed class IscsiTargetTests : IAsyncLifetime
         var response = await wire.ReceiveAsync() ?? throw new IOException("no login response");
         if (StatusOf(response) == LoginStatus.Success)
         {
+            var answers = TextKeys.Parse(response.Data);
+            wire.Framing.HeaderDigest = answers.Any(k => k.Key == "HeaderDigest" && k.Value == "CRC32C");
+            wire.Framing.DataDigest = answers.Any(k => k.Key == "DataDigest" && k.Value == "CRC32C");
             wire.CmdSn = response.U32(28);
             await wire.SendAsync(Command(wire, new byte[6], false, false, 0));   // TEST UNIT READY takes the power-on unit attention
             (await wire.ReceiveAsync())?.Dispose();
@@ -415,6 +419,37 @@ public sealed class IscsiTargetTests : IAsyncLifetime
         text.U32(20, Pdu.ReservedTag);
         await discovery.SendAsync(text, Keys(("SendTargets", "All")));
         Assert.Equal(Opcode.TextResponse, (await discovery.ReceiveAsync())!.Opcode);
+    }
+
+    [Fact]
+    public async Task DigestErrors_DataIsRejectedAndHeaderDropsTheConnection()
+    {
+        var (wire, login) = await LoginAsync(extra: [("HeaderDigest", "CRC32C"), ("DataDigest", "CRC32C")]);
+        await using var _ = wire;
+        Assert.Equal(LoginStatus.Success, StatusOf(login));
+        Assert.True(wire.Framing.HeaderDigest && wire.Framing.DataDigest);
+
+        var ping = new Pdu(Opcode.NopOut) { Immediate = true, Flags = 0x80, Itt = 0x77 };
+        ping.U32(20, Pdu.ReservedTag);
+        var bytes = await FramedAsync(wire, ping, [1, 2, 3, 4]);
+        bytes[^1] ^= 0xFF;                                                // spoil the data digest
+        await wire.SendRawAsync(bytes);
+        var reject = (await wire.ReceiveAsync())!;
+        Assert.Equal((Opcode.Reject, RejectReason.DataDigestError), (reject.Opcode, reject.Header[2]));
+
+        bytes = await FramedAsync(wire, ping, []);
+        bytes[Pdu.BhsLength] ^= 0xFF;                                     // spoil the header digest
+        await wire.SendRawAsync(bytes);
+        Assert.Null(await wire.ReceiveAsync());
+    }
+
+    private static async Task<byte[]> FramedAsync(Wire wire, Pdu pdu, byte[] data)
+    {
+        var pipe = new Pipe();
+        wire.Framing.Write(pipe.Writer, pdu.Header, data);
+        await pipe.Writer.FlushAsync();
+        var result = await pipe.Reader.ReadAsync();
+        return result.Buffer.ToArray();
     }
 
     /// <summary>
