@@ -71,4 +71,50 @@ public sealed class FailingStoreTests : IAsyncLifetime
         _bad.Failure = new InvalidOperationException("bug");
         SenseAssert.Check(await Run(1, CdbBuilder.Read(10, 0, 1)), SenseKey.HardwareError, 0x44, 0x00);
     }
+
+    /// <summary>
+    /// A thin disk on a file system that fills up: the write that meets ENOSPC answers the
+    /// thin-provisioning space-allocation sense (DATA PROTECT, 27/07), earlier data stays readable.
+    /// Needs root to mount a 1 MiB tmpfs (true on the CI machine); elsewhere the mapping is covered
+    /// by the simulated failure above.
+    /// </summary>
+    [Fact]
+    public async Task FullFileSystemUnderAThinDisk_SpaceAllocationFailed()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root") return;
+        var mount = Path.Combine(Path.GetTempPath(), $"vscsi-full-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(mount);
+        Assert.True(await RunAsync("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount), "mount tmpfs (as root)");
+        try
+        {
+            await using var store = FileBlockStore.Create(Path.Combine(mount, "thin.img"), 8 << 20);
+            var unit = new DiskLogicalUnit(DiskLogicalUnitTests.Identity(), store);
+            unit.Attentions.Take(ScsiCommand.DefaultNexus);
+            var block = Enumerable.Repeat((byte)0x5A, 64 * 1024).ToArray();
+            ScsiResult last = default;
+            uint lba = 0;
+            for (; lba < 16384; lba += 128)
+            {
+                last = await unit.ExecuteAsync(new ScsiCommand(CdbBuilder.Write(10, lba, 128), block, default), CancellationToken.None);
+                if (!last.IsGood) break;
+            }
+            SenseAssert.Check(last, SenseKey.DataProtect, 0x27, 0x07);
+            Assert.InRange(lba, 128u, 2048u);                                  // about 1 MiB went in first
+            var back = new byte[512];
+            SenseAssert.Good(await unit.ExecuteAsync(new ScsiCommand(CdbBuilder.Read(10, 0, 1), default, back), CancellationToken.None), 512);
+            Assert.All(back, b => Assert.Equal(0x5A, b));
+        }
+        finally
+        {
+            await RunAsync("umount", mount);
+            Directory.Delete(mount, true);
+        }
+    }
+
+    private static async Task<bool> RunAsync(string file, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, args) { RedirectStandardError = true })!;
+        await p.WaitForExitAsync();
+        return p.ExitCode == 0;
+    }
 }
