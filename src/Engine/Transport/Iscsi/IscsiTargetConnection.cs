@@ -138,7 +138,6 @@ internal sealed partial class IscsiTargetConnection
     {
         while (await ReadAsync().ConfigureAwait(false) is { } pdu)
         {
-            var keep = false;
             try
             {
                 if (pdu.DataDigestFailed)
@@ -150,7 +149,7 @@ internal sealed partial class IscsiTargetConnection
                 switch (pdu.Opcode)
                 {
                     case Opcode.ScsiCommand:
-                        keep = await OnCommandAsync(pdu).ConfigureAwait(false);
+                        await OnCommandAsync(pdu).ConfigureAwait(false);
                         break;
                     case Opcode.DataOut:
                         await OnDataOutAsync(pdu).ConfigureAwait(false);
@@ -180,15 +179,14 @@ internal sealed partial class IscsiTargetConnection
             }
             finally
             {
-                if (!keep) pdu.Dispose();
+                pdu.Dispose();
             }
         }
     }
 
-    private sealed class Running(ulong lun, uint cmdSn)
+    private sealed class Running(ulong lun)
     {
         public ulong Lun { get; } = lun;
-        public uint CmdSn { get; } = cmdSn;
 
         private const int Pending = 0, Answering = 1, Muted = 2;
         private int _state;
@@ -201,14 +199,13 @@ internal sealed partial class IscsiTargetConnection
     }
 
     /// <summary>A write waiting for its data: immediate, unsolicited and solicited (R2T) Data-Out.</summary>
-    private sealed class PendingWrite(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, int length, uint cmdSn)
+    private sealed class PendingWrite(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, int length)
     {
         public uint Itt { get; } = itt;
         public ulong Lun { get; } = lun;
         public byte[] Cdb { get; } = cdb;
         public TaskAttribute Attribute { get; } = attribute;
         public int Length { get; } = length;
-        public uint CmdSn { get; } = cmdSn;
         public byte[]? Buffer { get; private set; } = length > 0 ? ArrayPool<byte>.Shared.Rent(length) : [];
         public int Received { get; set; }
 
@@ -297,17 +294,16 @@ internal sealed partial class IscsiTargetConnection
     /// <summary>Reads are given room for what the CDB asks (up to this), so an EDTL short of it reports overflow.</summary>
     private const int MaxImpliedRead = 64 << 20;
 
-    /// <summary>Returns true when the PDU's buffer was kept (it is not).</summary>
-    private async Task<bool> OnCommandAsync(Pdu pdu)
+    /// <summary>A SCSI Command PDU: in the window, its data gathered or asked for, then started.</summary>
+    private async Task OnCommandAsync(Pdu pdu)
     {
         var session = Session!;
         if (session.IsDiscovery)
         {
             await RejectAsync(pdu, RejectReason.ProtocolError).ConfigureAwait(false);
-            return false;
+            return;
         }
-        var cmdSn = pdu.U32(24);
-        if (!session.Accept(cmdSn, pdu.Immediate)) return false;
+        if (!session.Accept(pdu.U32(24), pdu.Immediate)) return;
         var itt = pdu.Itt;
         var flags = pdu.Flags;
         bool read = (flags & 0x40) != 0, write = (flags & 0x20) != 0;
@@ -321,7 +317,7 @@ internal sealed partial class IscsiTargetConnection
         {
             session.Finished();
             await RespondAsync(itt, ScsiResult.Check(SenseReason.InvalidFieldInInformationUnit), 0, 0, 0).ConfigureAwait(false);
-            return false;
+            return;
         }
         var residual = Residual.None;
         var dataOutLength = write ? edtl : 0;
@@ -336,23 +332,23 @@ internal sealed partial class IscsiTargetConnection
             {
                 session.Finished();
                 await RespondAsync(itt, ScsiResult.Check(SenseReason.InvalidFieldInInformationUnit), residual.Flags, residual.Count, 0).ConfigureAwait(false);
-                return false;
+                return;
             }
         }
         if (!write)
         {
             var expected = read ? edtl : 0;
             var room = implied is (var n, false, _) && n <= MaxImpliedRead ? Math.Max(expected, (int)n) : expected;
-            Start(itt, lun, cdb, attribute, cmdSn, dataOut: null, dataOutLength, expected, room, residual);
-            return false;
+            Start(itt, lun, cdb, attribute, dataOut: null, dataOutLength, expected, room, residual);
+            return;
         }
         if (pdu.DataLength > edtl || pdu.DataLength > Parameters.FirstBurstLength || (pdu.DataLength > 0 && !Parameters.ImmediateData))
         {
             session.Finished();
             await RejectAsync(pdu, RejectReason.ProtocolError).ConfigureAwait(false);
-            return false;
+            return;
         }
-        var pending = new PendingWrite(itt, lun, cdb, attribute, edtl, cmdSn) { DataOutLength = dataOutLength, Residual = residual };
+        var pending = new PendingWrite(itt, lun, cdb, attribute, edtl) { DataOutLength = dataOutLength, Residual = residual };
         pdu.Data.CopyTo(pending.Buffer);
         pending.Received = pdu.DataLength;
         pending.NextR2TOffset = pdu.DataLength;
@@ -361,13 +357,12 @@ internal sealed partial class IscsiTargetConnection
             session.Finished();
             pending.Release();
             await RejectAsync(pdu, RejectReason.TaskInProgress).ConfigureAwait(false);
-            return false;
+            return;
         }
         if (pending.Received < edtl && !pdu.Final && !Parameters.InitialR2T)
             pending.AwaitingUnsolicited = true;
         _writes[itt] = pending;
         await ProgressAsync(pending).ConfigureAwait(false);
-        return false;
     }
 
     /// <summary>Starts a write whose data is complete, or asks for more with R2Ts.</summary>
@@ -376,7 +371,7 @@ internal sealed partial class IscsiTargetConnection
         if (w.Received >= w.Length && w.Bursts.Count == 0 && !w.AwaitingUnsolicited)
         {
             _writes.Remove(w.Itt);
-            Start(w.Itt, w.Lun, w.Cdb, w.Attribute, w.CmdSn, w.TakeBuffer(), w.DataOutLength, 0, 0, w.Residual);
+            Start(w.Itt, w.Lun, w.Cdb, w.Attribute, w.TakeBuffer(), w.DataOutLength, 0, 0, w.Residual);
             return;
         }
         if (w.AwaitingUnsolicited) return;
@@ -479,9 +474,9 @@ internal sealed partial class IscsiTargetConnection
     }
 
     /// <summary>Hands a command to the task set now (keeping CmdSN order) and lets it finish in the background.</summary>
-    private void Start(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, uint cmdSn, byte[]? dataOut, int dataOutLength, int dataInLength, int bufferLength, Residual residual)
+    private void Start(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, byte[]? dataOut, int dataOutLength, int dataInLength, int bufferLength, Residual residual)
     {
-        var running = new Running(lun, cmdSn);
+        var running = new Running(lun);
         _running[itt] = running;
         if (bufferLength == 0 && ScsiTransferLength(lun, cdb) is (var implied and <= MaxImpliedRead, false, _))
             bufferLength = (int)implied;   // a READ sent as a write: it runs, its data goes nowhere
@@ -548,7 +543,6 @@ internal sealed partial class IscsiTargetConnection
             return;
         }
         var reply = new Pdu(Opcode.NopIn) { Flags = 0x80, Itt = pdu.Itt };
-        reply.Header.AsSpan(8, 8).CopyTo(reply.Header.AsSpan(8));
         pdu.Header.AsSpan(8, 8).CopyTo(reply.Header.AsSpan(8));
         reply.U32(20, Pdu.ReservedTag);
         var echo = pdu.Data[..Math.Min(pdu.DataLength, Parameters.InitiatorMaxRecvDataSegmentLength)].ToArray();

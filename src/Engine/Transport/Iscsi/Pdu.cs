@@ -71,9 +71,6 @@ public sealed class PduFraming
     /// <summary>The most this side accepts in one data segment (its MaxRecvDataSegmentLength; 8192 until negotiated).</summary>
     public int MaxReceiveSegment { get; set; } = 8192;
 
-    /// <summary>During login a PDU's data segment may be as large as this.</summary>
-    public const int LoginSegmentLimit = 8192;
-
     private static int Pad(int n) => (4 - (n & 3)) & 3;
 
     /// <summary>
