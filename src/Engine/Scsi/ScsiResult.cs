@@ -25,4 +25,15 @@ public readonly record struct ScsiResult(ScsiStatus Status, SenseReason Reason, 
     public static ScsiResult Miscompare(ulong offset) => new(ScsiStatus.CheckCondition, SenseReason.MiscompareDuringVerify, 0, Information: offset);
 
     public bool IsGood => Status == ScsiStatus.Good;
+
+    /// <summary>FILEMARK (80h), EOM (40h) and ILI (20h), or-ed into byte 2 of the sense (SSC-4 4.2.21).</summary>
+    public byte SenseFlags { get; init; }
+
+    public const byte Filemark = 0x80;
+    public const byte EndOfMedium = 0x40;
+    public const byte IncorrectLengthIndicator = 0x20;
+
+    /// <summary>CHECK CONDITION with sequential-access flags and the INFORMATION field (a residue).</summary>
+    public static ScsiResult Sequential(SenseReason reason, byte flags, long information, int dataLength = 0) =>
+        new(ScsiStatus.CheckCondition, reason, dataLength, Information: unchecked((ulong)information)) { SenseFlags = flags };
 }

@@ -182,7 +182,7 @@ public static class SenseAssert
         var sense = new byte[SenseWriter.FixedLength];
         SenseWriter.WriteFixed(result, sense);
         Assert.Equal(0x70, sense[0] & 0x7F);
-        Assert.Equal(((SenseKey)sense[2], sense[12], sense[13]), (key, asc, ascq));
+        Assert.Equal(((SenseKey)(sense[2] & 0x0F), sense[12], sense[13]), (key, asc, ascq));
         if (fieldPointer is int field)
         {
             Assert.Equal(0xC0, sense[15] & 0xC0); // SKSV and C/D

@@ -22,6 +22,13 @@ public enum SenseReason
     SavingParametersNotSupported,
     InvalidReleaseOfPersistentReservation,
     NotReadyInitializingCommandRequired,
+    // Sequential access (SSC-4 4.2.21): with the FILEMARK, EOM and ILI bits in ScsiResult.SenseFlags
+    FilemarkDetected,
+    EndOfMediumDetected,
+    BeginningOfMediumDetected,
+    EndOfDataDetected,
+    VolumeOverflow,
+    IncorrectLength,
     // Unit attentions (SPC-5 5.14)
     PowerOnReset,
     LogicalUnitReset,
@@ -32,4 +39,5 @@ public enum SenseReason
     RegistrationsPreempted,
     CapacityDataChanged,
     ReportedLunsDataChanged,
+    MediumMayHaveChanged,
 }

@@ -25,7 +25,7 @@ public static class SenseWriter
         sense.Clear();
         var code = SenseTable.For(result.Reason);
         sense[0] = CurrentErrorFixed;
-        sense[SenseKeyOffset] = (byte)code.Key;
+        sense[SenseKeyOffset] = (byte)((byte)code.Key | result.SenseFlags);
         sense[AdditionalLengthOffset] = FixedLength - 8;
         sense[AscOffset] = code.Asc;
         sense[AscqOffset] = code.Ascq;
