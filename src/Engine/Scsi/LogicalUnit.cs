@@ -38,6 +38,10 @@ public abstract class LogicalUnit
     /// <summary>Commands that change the medium or its settings: what a write-exclusive reservation refuses.</summary>
     protected virtual bool Writes(byte opcode) => false;
 
+    /// <summary>Commands that do not report (or clear) a pending unit attention (SPC-5 5.14: INQUIRY, REPORT LUNS, REQUEST SENSE).</summary>
+    protected virtual bool BypassesAttention(byte opcode) =>
+        opcode is OperationCode.Inquiry or OperationCode.ReportLuns or OperationCode.RequestSense;
+
     /// <summary>A device-wide CDB check run before the handler; null lets the command through.</summary>
     protected virtual ScsiResult? Screen(ScsiCommand command) => null;
 
@@ -72,8 +76,7 @@ public abstract class LogicalUnit
         var length = OperationCode.LengthOf(command.OperationCode);
         if (length == 0 || command.Cdb.Length < length)
             return ScsiResult.Check(SenseReason.InvalidOperationCode);
-        if (command.OperationCode is not (OperationCode.Inquiry or OperationCode.ReportLuns or OperationCode.RequestSense)
-            && Attentions.Take(command.Nexus) is SenseReason attention)
+        if (!BypassesAttention(command.OperationCode) && Attentions.Take(command.Nexus) is SenseReason attention)
             return ScsiResult.Check(attention);
         if (Reservations.Conflicts(command) || PersistentReservations.Conflicts(command, Writes(command.OperationCode)) && !AlwaysAllowed(command.OperationCode))
             return new ScsiResult(ScsiStatus.ReservationConflict, SenseReason.None, 0);

@@ -29,6 +29,7 @@ public enum SenseReason
     EndOfDataDetected,
     VolumeOverflow,
     IncorrectLength,
+    MediumRemovalPrevented,
     // Unit attentions (SPC-5 5.14)
     PowerOnReset,
     LogicalUnitReset,

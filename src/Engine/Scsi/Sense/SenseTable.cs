@@ -20,6 +20,7 @@ public static class SenseTable
         SenseReason.EndOfDataDetected => new(SenseKey.BlankCheck, 0x00, 0x05),
         SenseReason.VolumeOverflow => new(SenseKey.VolumeOverflow, 0x00, 0x02),
         SenseReason.IncorrectLength => new(SenseKey.NoSense, 0x00, 0x00),
+        SenseReason.MediumRemovalPrevented => new(SenseKey.IllegalRequest, 0x53, 0x02),
         SenseReason.MediumMayHaveChanged => new(SenseKey.UnitAttention, 0x28, 0x00),
         SenseReason.ParameterListLengthError => new(SenseKey.IllegalRequest, 0x1A, 0x00),
         SenseReason.LbaOutOfRange => new(SenseKey.IllegalRequest, 0x21, 0x00),
