@@ -147,4 +147,33 @@ public sealed class IscsiCmdletTests(PowerShellFixture ps)
         Assert.Equal(["IscsiLoginRefused"], r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
         Assert.Equal(["1", "1", "True", "vios1/vhost0", "CRC32C"], r.Output.Select(o => o.ToString()));
     }
+
+    [Fact]
+    public void ChangesWhileServing_TakeEffectForTheNextLogin()
+    {
+        var (r, _) = RunIn("""
+            $null = New-VScsiVirtualDisk -Partition vios1 -Name root -Path ([IO.Path]::Combine($sys, 'root.img')) -Size 8MB -SystemPath $sys
+            $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter vhost0 -BackingDevice root -SystemPath $sys
+            Start-VScsiPartition vios1 -IscsiPortal 127.0.0.1:0 -SystemPath $sys
+            $portal = (Get-VScsiPartition vios1 -SystemPath $sys).IscsiPortal
+            $target = (Get-VScsiServerAdapter vios1 -SystemPath $sys).IscsiName
+            $initiator = (Get-VScsiClientAdapter lpar2 -SystemPath $sys).InitiatorName
+            Set-VScsiServerAdapter vios1 vhost0 -Chap (New-Credential lpar2 'lpar2-secret-123') -SystemPath $sys
+            Connect-VScsiClient -Portal $portal -TargetName $target -InitiatorName $initiator -SystemPath $sys
+            $s = Connect-VScsiClient -Portal $portal -TargetName $target -InitiatorName $initiator -Chap (New-Credential lpar2 'lpar2-secret-123') -SystemPath $sys
+            $s.Transport -like 'iscsi://*'
+            $s | Disconnect-VScsiClient -Confirm:$false
+            # a server adapter added to the running partition becomes a target when its first device is mapped
+            $null = New-VScsiServerAdapter -Partition vios1 -Slot 12 -SystemPath $sys
+            $null = New-VScsiVirtualDisk -Partition vios1 -Name data -Path ([IO.Path]::Combine($sys, 'data.img')) -Size 8MB -SystemPath $sys
+            $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter vhost1 -BackingDevice data -SystemPath $sys
+            $second = (Get-VScsiServerAdapter vios1 -Name vhost1 -SystemPath $sys).IscsiName
+            $s2 = Connect-VScsiClient -Portal $portal -TargetName $second -InitiatorName 'iqn.2026-11.org.vscsi:anyone' -SystemPath $sys
+            @($s2 | Get-VScsiClientDevice).Count
+            $s2 | Disconnect-VScsiClient -Confirm:$false
+            Stop-VScsiPartition vios1 -Confirm:$false -SystemPath $sys
+            """);
+        Assert.Equal(["IscsiLoginRefused"], r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Equal(["True", "1"], r.Output.Select(o => o.ToString()));
+    }
 }

@@ -72,8 +72,10 @@ public abstract class SetAdapterCommandBase : VScsiCmdlet
         }
         var updated = Use(s => s.SetIscsiSettings(Partition, Name, IscsiName, QueueDepthValue, ChapSecretOf(Chap), ChapSecretOf(MutualChap), NoChap));
         if (updated is null) return;
-        if (Kind == AdapterKind.Server && ModuleRuntime.Registry.Find(ResolvedSystemPath, updated.PartitionId)?.Portal is not null)
-            WriteWarning($"Partition '{updated.PartitionName}' is serving iSCSI: the change applies to logins after Stop-VScsiPartition and Start-VScsiPartition.");
+        // A server partition served over iSCSI here takes the change for its next logins; a client
+        // adapter's name or depth reaches the target of its paired server adapter the same way.
+        var server = Kind == AdapterKind.Server ? updated.PartitionId : updated.PartnerPartitionId;
+        if (server is int id) ModuleRuntime.Registry.RefreshIscsi(ResolvedSystemPath, id);
         if (PassThru) WriteObject(VScsiAdapter.Create(updated, ResolvedSystemPath));
     }
 

@@ -151,8 +151,30 @@ public sealed class ServingRegistry : IAsyncDisposable
     /// Brings a newly mapped device up on a served partition's target (connected clients get
     /// REPORTED LUNS DATA HAS CHANGED and keep their sessions); false when the partition is not served here.
     /// </summary>
-    public bool DeviceAdded(string folder, TargetDevice device, VirtualDisk disk) =>
-        Find(folder, device.PartitionId) is { } served && served.Add(device, disk);
+    public bool DeviceAdded(string folder, TargetDevice device, VirtualDisk disk)
+    {
+        if (Find(folder, device.PartitionId) is not { } served || !served.Add(device, disk)) return false;
+        RefreshIscsi(folder, device.PartitionId);   // a first device on a new server adapter makes a new target
+        return true;
+    }
+
+    /// <summary>
+    /// Rebuilds the iSCSI targets of a partition served here over iSCSI from the configuration:
+    /// new server adapters appear, and access lists, CHAP secrets and names take effect for the
+    /// next logins (sessions already logged in carry on). False when the partition is not served over iSCSI here.
+    /// </summary>
+    public bool RefreshIscsi(string folder, int partitionId)
+    {
+        if (Find(folder, partitionId) is not { Portal: { } portal } served) return false;
+        using var system = ManagedSystem.Open(folder);
+        var p = system.GetPartition(partitionId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var entries = IscsiTargets(system, p, system.GetMappings(p.Name), served).ToList();
+        foreach (var gone in served.IscsiTargets.Where(o => entries.All(n => !string.Equals(n.Iqn, o.Iqn, StringComparison.OrdinalIgnoreCase))))
+            portal.Remove(gone.Iqn);
+        foreach (var entry in entries) portal.Add(entry);
+        served.IscsiTargets = entries;
+        return true;
+    }
 
     /// <summary>Grows a disk that a partition served here presents (clients get CAPACITY DATA HAS CHANGED); false when none does.</summary>
     public bool TryGrow(string folder, VirtualDisk disk, ulong blocks)
