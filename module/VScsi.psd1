@@ -51,6 +51,22 @@
         'Read-VScsiBlock'
         'Write-VScsiBlock'
         'Invoke-VScsiCommand'
+        'New-VScsiMediaRepository'
+        'Get-VScsiMediaRepository'
+        'Remove-VScsiMediaRepository'
+        'Add-VScsiMedia'
+        'New-VScsiMedia'
+        'Get-VScsiMedia'
+        'Rename-VScsiMedia'
+        'Remove-VScsiMedia'
+        'New-VScsiTapeCartridge'
+        'Get-VScsiTapeCartridge'
+        'Remove-VScsiTapeCartridge'
+        'Mount-VScsiMedia'
+        'Dismount-VScsiMedia'
+        'Write-VScsiTape'
+        'Read-VScsiTape'
+        'Set-VScsiTapePosition'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

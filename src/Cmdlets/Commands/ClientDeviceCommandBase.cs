@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using VScsi.Engine.Transport;
 using System.Management.Automation;
 using VScsi.Engine.Runtime;
@@ -37,6 +38,36 @@ public abstract class ClientDeviceCommandBase : VScsiCmdlet
             matches.Count == 0 ? $"No connected client sees a device '{name}'. Connect-VScsiClient first, or check Get-VScsiClientDevice."
                 : $"{matches.Count} clients see a device '{name}'; add -Partition to say which.", name);
         return null;
+    }
+
+    /// <summary>The device when it reads and writes blocks (a disk, or a CD/DVD drive with media); else writes an error and returns null.</summary>
+    protected VScsiClientDevice? ResolveBlockDevice()
+    {
+        var device = ResolveDevice();
+        if (device is null || device.BlockSize > 0) return device;
+        ReportError("NotABlockDevice", ErrorCategory.InvalidOperation, device.Device.DeviceType == 0x01
+            ? $"{device.Name} is a tape drive; use Read-VScsiTape, Write-VScsiTape and Set-VScsiTapePosition."
+            : $"{device.Name} has no medium or no block size; load media with Mount-VScsiMedia and list the devices again.", device.Name);
+        return null;
+    }
+
+    /// <summary>READ/WRITE(16) for disks; READ(12)/WRITE(10) for CD/DVD drives, which have no 16-byte forms (MMC-6 6.17, 6.45).</summary>
+    protected static byte[] BlockCdb(VScsiClientDevice device, bool write, ulong lba, uint blocks)
+    {
+        if (device.Device.DeviceType == 0x05)
+        {
+            var mmc = new byte[write ? 10 : 12];
+            mmc[0] = write ? (byte)0x2A : (byte)0xA8;
+            BinaryPrimitives.WriteUInt32BigEndian(mmc.AsSpan(2), (uint)Math.Min(lba, uint.MaxValue));
+            if (write) BinaryPrimitives.WriteUInt16BigEndian(mmc.AsSpan(7), (ushort)blocks);
+            else BinaryPrimitives.WriteUInt32BigEndian(mmc.AsSpan(6), blocks);
+            return mmc;
+        }
+        var cdb = new byte[16];
+        cdb[0] = write ? (byte)0x8A : (byte)0x88;
+        BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), lba);
+        BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), blocks);
+        return cdb;
     }
 
     /// <summary>Runs a CDB on the device, retrying after unit attentions as an initiator would.</summary>

@@ -24,7 +24,7 @@ public sealed class ReadVScsiBlockCommand : ClientDeviceCommandBase
 
     protected override void ProcessRecord()
     {
-        var device = ResolveDevice();
+        var device = ResolveBlockDevice();
         if (device is null) return;
         var chunkBlocks = (uint)Math.Max(1, ChunkBytes / device.BlockSize);
         using var file = Path is null ? null : File.Create(GetUnresolvedProviderPathFromPSPath(Path));
@@ -33,10 +33,7 @@ public sealed class ReadVScsiBlockCommand : ClientDeviceCommandBase
         for (uint done = 0; done < Count;)
         {
             var blocks = Math.Min(chunkBlocks, Count - done);
-            var cdb = new byte[16];
-            cdb[0] = 0x88;
-            BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), Lba + done);
-            BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), blocks);
+            var cdb = BlockCdb(device, write: false, Lba + done, blocks);
             var r = Execute(device, cdb, null, (int)blocks * device.BlockSize);
             if (!r.IsGood)
             {

@@ -23,7 +23,7 @@ public sealed class WriteVScsiBlockCommand : ClientDeviceCommandBase
 
     protected override void ProcessRecord()
     {
-        var device = ResolveDevice();
+        var device = ResolveBlockDevice();
         if (device is null) return;
         using Stream source = ParameterSetName == "Path" ? File.OpenRead(GetUnresolvedProviderPathFromPSPath(Path)) : new MemoryStream(Data, writable: false);
         if (source.Length == 0 || source.Length % device.BlockSize != 0)
@@ -39,10 +39,7 @@ public sealed class WriteVScsiBlockCommand : ClientDeviceCommandBase
         {
             var bytes = source.Read(buffer, 0, (int)Math.Min(buffer.Length, (long)(blocksTotal - done) * device.BlockSize));
             var blocks = (uint)(bytes / device.BlockSize);
-            var cdb = new byte[16];
-            cdb[0] = 0x8A;
-            BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), Lba + done);
-            BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), blocks);
+            var cdb = BlockCdb(device, write: true, Lba + done, blocks);
             var r = Execute(device, cdb, buffer[..bytes], 0);
             if (!r.IsGood)
             {

@@ -17,8 +17,9 @@ public sealed class VScsiMapping
         Device = device?.Name;
         Lun = device?.Lun;
         ViosLun = device?.ViosLun;
-        BackingDevice = device?.BackingDevice;
-        BackingPath = device?.BackingPath;
+        Kind = device?.Kind.ToString();
+        BackingDevice = string.IsNullOrEmpty(device?.BackingDevice) ? null : device.BackingDevice;   // an empty drive has none
+        BackingPath = string.IsNullOrEmpty(device?.BackingPath) ? null : device.BackingPath;
         Status = device is null ? "NoDevice" : "Available";
         SystemPath = systemPath;
     }
@@ -32,6 +33,9 @@ public sealed class VScsiMapping
     public string? Device { get; }
     public ulong? Lun { get; }
     public string? ViosLun { get; }
+    /// <summary>Disk, Optical or Tape.</summary>
+    public string? Kind { get; }
+    /// <summary>The virtual disk, or the media loaded in a drive (null for an empty drive: lsmap's "No Media").</summary>
     public string? BackingDevice { get; }
     public string? BackingPath { get; }
     public string Status { get; }

@@ -11,7 +11,7 @@ public sealed partial class ManagedSystem
 
     private sealed record DiskRow(long Id, int PartitionId, string Name, string Path, int BlockSize, bool Created, bool Shareable, Guid UnitId, string Serial, long? PoolId);
 
-    private sealed record DeviceRow(long Id, int PartitionId, string Name, int ServerSlot, ulong Lun, long DiskId);
+    private sealed record DeviceRow(long Id, int PartitionId, string Name, int ServerSlot, ulong Lun, TargetDeviceKind Kind, long? DiskId, Guid UnitId, long? MediaId);
 
     /// <summary>
     /// Registers a virtual disk of a server partition. With <paramref name="sizeBytes"/> a new image
@@ -138,17 +138,34 @@ public sealed partial class ManagedSystem
     public TargetDevice AddTargetDevice(string partition, string serverAdapter, string backingDevice, string? name = null) => Write((c, s) =>
     {
         var p = s.RequirePartition(partition);
-        var adapter = s.AdaptersOf(s.Effective(p)).FirstOrDefault(a => a.Definition.Kind == AdapterKind.Server && string.Equals(a.Name, serverAdapter, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ConfigurationException(ConfigurationError.AdapterNotFound, $"Partition '{p.Name}' has no server adapter '{serverAdapter}'.", serverAdapter);
+        var adapter = RequireServerAdapter(s, p, serverAdapter);
         var disks = LoadDisks(c);
         var full = Path.IsPathFullyQualified(backingDevice) || backingDevice.Contains('/') ? Path.GetFullPath(backingDevice) : null;
         var disk = disks.Find(d => string.Equals(d.Name, backingDevice, StringComparison.OrdinalIgnoreCase) || d.Path == full)
             ?? throw new ConfigurationException(ConfigurationError.VirtualDiskNotFound, $"No virtual disk is named or stored at '{backingDevice}'. Create it with New-VScsiVirtualDisk.", backingDevice);
         if (disk.PartitionId != p.Id)
             throw new ConfigurationException(ConfigurationError.BackingDeviceNotOwned, $"Virtual disk '{disk.Name}' belongs to partition {disk.PartitionId}, not '{p.Name}'.", disk.Name);
-        var devices = LoadDevices(c);
-        if (!disk.Shareable && devices.FirstOrDefault(d => d.DiskId == disk.Id) is { } existing)
+        if (!disk.Shareable && LoadDevices(c).FirstOrDefault(d => d.DiskId == disk.Id) is { } existing)
             throw new ConfigurationException(ConfigurationError.BackingDeviceInUse, $"Virtual disk '{disk.Name}' is already mapped as {existing.Name}; mark it shareable to map it again.", disk.Name);
+        return InsertDevice(c, s, p, adapter, TargetDeviceKind.Disk, disk.Id, name);
+    });
+
+    /// <summary>Adds an empty CD/DVD drive (vtoptN) or tape drive (vttapeN) to a server adapter (VIOS mkvdev -fbo / mkvdev for tape).</summary>
+    public TargetDevice AddDrive(string partition, string serverAdapter, TargetDeviceKind kind, string? name = null) => Write((c, s) =>
+    {
+        if (kind == TargetDeviceKind.Disk) throw new ArgumentOutOfRangeException(nameof(kind), kind, "A disk needs a backing device.");
+        var p = s.RequirePartition(partition);
+        return InsertDevice(c, s, p, RequireServerAdapter(s, p, serverAdapter), kind, null, name);
+    });
+
+    private static AdapterRow RequireServerAdapter(ConfigSnapshot s, PartitionRow p, string serverAdapter) =>
+        s.AdaptersOf(s.Effective(p)).FirstOrDefault(a => a.Definition.Kind == AdapterKind.Server && string.Equals(a.Name, serverAdapter, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ConfigurationException(ConfigurationError.AdapterNotFound, $"Partition '{p.Name}' has no server adapter '{serverAdapter}'.", serverAdapter);
+
+    /// <summary>Gives a new device the lowest free LUN of its adapter and a vtscsiN/vtoptN/vttapeN name unless one is given.</summary>
+    private static TargetDevice InsertDevice(SqliteConnection c, ConfigSnapshot s, PartitionRow p, AdapterRow adapter, TargetDeviceKind kind, long? diskId, string? name)
+    {
+        var devices = LoadDevices(c);
         var used = devices.Where(d => d.PartitionId == p.Id && d.ServerSlot == adapter.Definition.Slot).Select(d => d.Lun).ToHashSet();
         var lun = Enumerable.Range(0, MaxTargetDevicesPerAdapter).Select(i => (ulong)i).FirstOrDefault(l => !used.Contains(l), ulong.MaxValue);
         if (lun == ulong.MaxValue)
@@ -156,11 +173,13 @@ public sealed partial class ManagedSystem
         var names = devices.Where(d => d.PartitionId == p.Id).Select(d => d.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (name is not null && (!Names.IsValidAdapterName(name) || names.Contains(name)))
             throw new ConfigurationException(ConfigurationError.TargetDeviceNameInUse, $"'{name}' is not a valid, unused target device name in '{p.Name}'.", name);
-        name ??= Enumerable.Range(0, int.MaxValue).Select(i => "vtscsi" + i.ToString(CultureInfo.InvariantCulture)).First(n => !names.Contains(n));
-        Exec(c, "INSERT INTO target_device (partition_id, name, server_slot, lun, disk_id) VALUES ($p, $n, $s, $l, $d)",
-            ("$p", p.Id), ("$n", name), ("$s", adapter.Definition.Slot), ("$l", (long)lun), ("$d", disk.Id));
-        return ToDevice(s, LoadDevices(c).Single(d => d.PartitionId == p.Id && d.Name == name), disks);
-    });
+        var prefix = kind switch { TargetDeviceKind.Optical => "vtopt", TargetDeviceKind.Tape => "vttape", _ => "vtscsi" };
+        name ??= Enumerable.Range(0, int.MaxValue).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).First(n => !names.Contains(n));
+        Exec(c, "INSERT INTO target_device (partition_id, name, server_slot, lun, kind, disk_id, unit_id) VALUES ($p, $n, $s, $l, $k, $d, $u)",
+            ("$p", p.Id), ("$n", name), ("$s", adapter.Definition.Slot), ("$l", (long)lun), ("$k", kind.ToString()),
+            ("$d", diskId is long id ? id : DBNull.Value), ("$u", diskId is null ? Guid.NewGuid().ToString() : DBNull.Value));
+        return ToDevice(c, s, LoadDevices(c).Single(d => d.PartitionId == p.Id && d.Name == name));
+    }
 
     /// <summary>Removes a virtual target device (VIOS rmvdev); the virtual disk stays.</summary>
     public TargetDevice RemoveTargetDevice(string partition, string name) => Write((c, s) =>
@@ -168,7 +187,7 @@ public sealed partial class ManagedSystem
         var p = s.RequirePartition(partition);
         var device = LoadDevices(c).Find(d => d.PartitionId == p.Id && string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
             ?? throw new ConfigurationException(ConfigurationError.TargetDeviceNotFound, $"Partition '{p.Name}' has no target device '{name}'.", name);
-        var removed = ToDevice(s, device, LoadDisks(c));
+        var removed = ToDevice(c, s, device);
         Exec(c, "DELETE FROM target_device WHERE id = $id", ("$id", device.Id));
         return removed;
     });
@@ -178,7 +197,6 @@ public sealed partial class ManagedSystem
     {
         var owners = partition is null ? s.Partitions.Where(p => p.CanServe).ToList() : [s.RequirePartition(partition)];
         var devices = LoadDevices(c);
-        var disks = LoadDisks(c);
         var mappings = new List<AdapterMapping>();
         foreach (var p in owners)
         {
@@ -186,7 +204,7 @@ public sealed partial class ManagedSystem
             {
                 if (serverAdapter is not null && !string.Equals(a.Name, serverAdapter, StringComparison.OrdinalIgnoreCase)) continue;
                 var adapter = ToAdapter(s, a);
-                var mapped = devices.Where(d => d.PartitionId == p.Id && d.ServerSlot == a.Definition.Slot).Select(d => ToDevice(s, d, disks)).ToList();
+                var mapped = devices.Where(d => d.PartitionId == p.Id && d.ServerSlot == a.Definition.Slot).Select(d => ToDevice(c, s, d)).ToList();
                 var client = adapter.Pairing == PairingStatus.Paired ? adapter.PartnerPartitionId : Pairing.ResolveRemote(s, a.Definition).Partition?.Id;
                 mappings.Add(new AdapterMapping(adapter, client, mapped));
             }
@@ -218,8 +236,10 @@ public sealed partial class ManagedSystem
         r => new DiskRow(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt32(5) == 1, r.GetInt32(6) == 1, Guid.Parse(r.GetString(7)), r.GetString(8),
             r.IsDBNull(9) ? null : r.GetInt64(9)));
 
-    private static List<DeviceRow> LoadDevices(SqliteConnection c) => Rows(c, "SELECT id, partition_id, name, server_slot, lun, disk_id FROM target_device ORDER BY partition_id, server_slot, lun",
-        r => new DeviceRow(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetInt32(3), (ulong)r.GetInt64(4), r.GetInt64(5)));
+    private static List<DeviceRow> LoadDevices(SqliteConnection c) => Rows(c,
+        "SELECT d.id, d.partition_id, d.name, d.server_slot, d.lun, d.kind, d.disk_id, COALESCE(d.unit_id, v.unit_id), d.media_id FROM target_device d LEFT JOIN virtual_disk v ON v.id = d.disk_id ORDER BY d.partition_id, d.server_slot, d.lun",
+        r => new DeviceRow(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetInt32(3), (ulong)r.GetInt64(4), Enum.Parse<TargetDeviceKind>(r.GetString(5)),
+            r.IsDBNull(6) ? null : r.GetInt64(6), Guid.Parse(r.GetString(7)), r.IsDBNull(8) ? null : r.GetInt64(8)));
 
     private static List<T> Rows<T>(SqliteConnection c, string sql, Func<SqliteDataReader, T> map)
     {
@@ -247,11 +267,22 @@ public sealed partial class ManagedSystem
         }
     }
 
-    private static TargetDevice ToDevice(ConfigSnapshot s, DeviceRow d, List<DiskRow> disks)
+    private static TargetDevice ToDevice(SqliteConnection c, ConfigSnapshot s, DeviceRow d)
     {
         var p = s.FindPartition(d.PartitionId)!;
         var adapter = s.AdapterAt(s.Effective(p), d.ServerSlot);
-        var disk = disks.Single(x => x.Id == d.DiskId);
-        return new TargetDevice(d.Name, p.Id, p.Name, d.ServerSlot, adapter?.Definition.Kind == AdapterKind.Server ? adapter.Name : null, d.Lun, disk.Name, disk.Path);
+        var adapterName = adapter?.Definition.Kind == AdapterKind.Server ? adapter.Name : null;
+        if (d.DiskId is long diskId)
+        {
+            var disk = LoadDisks(c).Single(x => x.Id == diskId);
+            return new TargetDevice(d.Name, p.Id, p.Name, d.ServerSlot, adapterName, d.Lun, disk.Name, disk.Path) { UnitId = d.UnitId };
+        }
+        var media = d.MediaId is long mediaId ? ToMedia(c, s, LoadMediaRows(c).Single(m => m.Id == mediaId)) : null;
+        return new TargetDevice(d.Name, p.Id, p.Name, d.ServerSlot, adapterName, d.Lun, media?.Name ?? "", media?.Path ?? "")
+        {
+            Kind = d.Kind,
+            UnitId = d.UnitId,
+            Media = media,
+        };
     }
 }

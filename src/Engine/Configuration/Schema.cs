@@ -97,5 +97,42 @@ internal static class Schema
             host TEXT NOT NULL,
             started_utc TEXT NOT NULL);
         """,
+        // 5: removable media. One media repository (VMLibrary) per server partition for optical
+        // media (ISO images, DVD-RAM images) and tape cartridges (SIMH tape images); target devices
+        // become Disk, Optical (vtoptN) or Tape (vttapeN), the latter two with their own stable
+        // unit id and the media loaded in them. target_device is rebuilt because disk_id is no
+        // longer required.
+        """
+        CREATE TABLE media_repository (
+            partition_id INTEGER PRIMARY KEY REFERENCES partition (id) ON DELETE CASCADE,
+            path TEXT NOT NULL UNIQUE,
+            size_bytes INTEGER);
+        CREATE TABLE media (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            partition_id INTEGER NOT NULL REFERENCES partition (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('Optical', 'Tape')),
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            path TEXT NOT NULL UNIQUE,
+            read_only INTEGER NOT NULL CHECK (read_only IN (0, 1)),
+            owned INTEGER NOT NULL CHECK (owned IN (0, 1)),
+            capacity_bytes INTEGER);
+        CREATE TABLE target_device_v5 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            partition_id INTEGER NOT NULL REFERENCES partition (id) ON DELETE CASCADE,
+            name TEXT NOT NULL COLLATE NOCASE,
+            server_slot INTEGER NOT NULL,
+            lun INTEGER NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'Disk' CHECK (kind IN ('Disk', 'Optical', 'Tape')),
+            disk_id INTEGER REFERENCES virtual_disk (id),
+            unit_id TEXT,
+            media_id INTEGER REFERENCES media (id),
+            CHECK ((kind = 'Disk') = (disk_id IS NOT NULL)),
+            UNIQUE (partition_id, name),
+            UNIQUE (partition_id, server_slot, lun));
+        INSERT INTO target_device_v5 (id, partition_id, name, server_slot, lun, kind, disk_id)
+            SELECT id, partition_id, name, server_slot, lun, 'Disk', disk_id FROM target_device;
+        DROP TABLE target_device;
+        ALTER TABLE target_device_v5 RENAME TO target_device;
+        """,
     ];
 }

@@ -35,7 +35,12 @@ public static class ClientDevices
             var type = (byte)(inquiry.Data[0] & 0x1F);
             var serial = await VpdTextAsync(session, lun, 0x80, cancellationToken).ConfigureAwait(false);
             var naa = await NaaAsync(session, lun, cancellationToken).ConfigureAwait(false);
-            var (blocks, blockSize) = type == 0x00 ? await CapacityAsync(session, lun, cancellationToken).ConfigureAwait(false) : (0ul, 0);
+            var (blocks, blockSize) = type switch
+            {
+                0x00 => await CapacityAsync(session, lun, cancellationToken).ConfigureAwait(false),
+                0x05 => await Capacity10Async(session, lun, cancellationToken).ConfigureAwait(false),
+                _ => (0ul, 0),
+            };
             var prefix = type switch { 0x00 => "hdisk", 0x01 => "rmt", 0x05 => "cd", _ => "dev" };
             counters[prefix] = counters.GetValueOrDefault(prefix) + 1;
             devices.Add(new ClientDevice($"{prefix}{counters[prefix] - 1}", lun, lun < 63 ? LunFormat.ToVios(lun) : 0, type,
@@ -99,6 +104,14 @@ public static class ClientDevices
         var r = await RetryAttentionAsync(session, lun, cdb, 32, ct).ConfigureAwait(false);
         if (!r.IsGood || r.Data.Length < 12) return (0, 0);
         return (BinaryPrimitives.ReadUInt64BigEndian(r.Data) + 1, (int)BinaryPrimitives.ReadUInt32BigEndian(r.Data.AsSpan(8)));
+    }
+
+    /// <summary>READ CAPACITY(10), all an MMC drive answers (MMC-6 6.23); no medium reads as empty.</summary>
+    private static async Task<(ulong Blocks, int BlockSize)> Capacity10Async(IClientSession session, ulong lun, CancellationToken ct)
+    {
+        var r = await RetryAttentionAsync(session, lun, [OperationCode.ReadCapacity10, 0, 0, 0, 0, 0, 0, 0, 0, 0], 8, ct).ConfigureAwait(false);
+        if (!r.IsGood || r.Data.Length < 8) return (0, 0);
+        return ((ulong)BinaryPrimitives.ReadUInt32BigEndian(r.Data) + 1, (int)BinaryPrimitives.ReadUInt32BigEndian(r.Data.AsSpan(4)));
     }
 
     private static string Ascii(byte[] data, int offset, int length) => Encoding.ASCII.GetString(data, offset, length).TrimEnd(' ', '\0');

@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using VScsi.Engine.Configuration;
 using VScsi.Engine.Scsi;
 using VScsi.Engine.Scsi.Block;
+using VScsi.Engine.Scsi.Optical;
+using VScsi.Engine.Scsi.Tape;
 using VScsi.Engine.Scsi.Primary;
 using VScsi.Engine.Storage;
 using VScsi.Engine.Transport;
@@ -151,9 +153,9 @@ public sealed class ServingRegistry : IAsyncDisposable
     /// Brings a newly mapped device up on a served partition's target (connected clients get
     /// REPORTED LUNS DATA HAS CHANGED and keep their sessions); false when the partition is not served here.
     /// </summary>
-    public bool DeviceAdded(string folder, TargetDevice device, VirtualDisk disk)
+    public bool DeviceAdded(string folder, TargetDevice device, IReadOnlyList<VirtualDisk> disks)
     {
-        if (Find(folder, device.PartitionId) is not { } served || !served.Add(device, disk)) return false;
+        if (Find(folder, device.PartitionId) is not { } served || !served.Add(device, disks)) return false;
         RefreshIscsi(folder, device.PartitionId);   // a first device on a new server adapter makes a new target
         return true;
     }
@@ -187,6 +189,32 @@ public sealed class ServingRegistry : IAsyncDisposable
         foreach (var other in units.Skip(1)) other.Attentions.Raise(Scsi.Sense.SenseReason.CapacityDataChanged);
         return true;
     }
+
+    /// <summary>
+    /// Loads media into a drive of a partition served here (clients get MEDIUM MAY HAVE CHANGED),
+    /// ejecting what it held (Mount-VScsiMedia -Force); false when the partition is not served here, so the change applies when it is next served.
+    /// </summary>
+    public bool MediaLoaded(string folder, TargetDevice device, VirtualMedia media)
+    {
+        if (Find(folder, device.PartitionId) is not { } served || served.Drive(device) is not { } drive) return false;
+        served.Load(drive, media);
+        return true;
+    }
+
+    /// <summary>
+    /// Ejects a drive of a partition served here. Refused while a client has PREVENT MEDIUM REMOVAL
+    /// in effect (SPC-5 6.13, MMC-6 6.16) unless <paramref name="force"/>; false when not served here.
+    /// </summary>
+    public bool MediaUnloading(string folder, TargetDevice device, bool force)
+    {
+        if (Find(folder, device.PartitionId) is not { } served || served.Drive(device) is not { } drive) return false;
+        if (RemovalPrevented(drive) && !force)
+            throw new ServingException("MediumRemovalPrevented", $"A client of {device.Name} prevents medium removal; use -Force to eject anyway.", device.Name);
+        served.Eject(drive);
+        return true;
+    }
+
+    private static bool RemovalPrevented(LogicalUnit drive) => drive is OpticalLogicalUnit { RemovalPrevented: true } or TapeLogicalUnit { RemovalPrevented: true };
 
     /// <summary>Takes a removed device off a served partition's target; false when the partition is not served here.</summary>
     public bool DeviceRemoved(string folder, TargetDevice device) =>
@@ -356,41 +384,58 @@ public sealed class ServedPartition : IDisposable
         {
             throw new ServingException("PartitionServedElsewhere", $"Partition '{p.Name}' is served by another process (lock {lockPath}).", p.Name, e);
         }
-        var stores = new List<FileBlockStore>();
+        var served = new ServedPartition(p.Name, new ConcurrentDictionary<int, ScsiTarget>(), [], serveLock);
         try
         {
-            var targets = new ConcurrentDictionary<int, ScsiTarget>();
             foreach (var m in mappings)
             {
                 var target = new ScsiTarget();
                 foreach (var device in m.Devices)
-                    target.TryAdd(device.Lun, OpenUnit(disks.Single(d => d.Name == device.BackingDevice), stores));
-                targets[m.ServerAdapter.Definition.Slot] = target;
+                    target.TryAdd(device.Lun, served.OpenUnit(device, disks));
+                served._targets[m.ServerAdapter.Definition.Slot] = target;
             }
-            return new ServedPartition(p.Name, targets, stores, serveLock);
+            return served;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            foreach (var s in stores) s.Dispose();
-            serveLock.Dispose();
-            throw new ServingException("VirtualDiskUnavailable", $"A disk of partition '{p.Name}' cannot be opened: {e.Message}", p.Name, e);
+            served.Dispose();
+            throw new ServingException("VirtualDiskUnavailable", $"A device of partition '{p.Name}' cannot be opened: {e.Message}", p.Name, e);
         }
     }
 
-    private static DiskLogicalUnit OpenUnit(VirtualDisk disk, List<FileBlockStore> stores)
+    /// <summary>Opens the logical unit a target device presents: a disk over its image, or a drive with its loaded media.</summary>
+    private LogicalUnit OpenUnit(TargetDevice device, IReadOnlyList<VirtualDisk> disks)
     {
-        var store = FileBlockStore.Open(disk.Path, disk.BlockSize);
-        stores.Add(store);
-        var identity = new LogicalUnitIdentity("VSCSI", "VDISK", "0001", disk.Serial, disk.UnitId);
-        return new DiskLogicalUnit(identity, store, new FilePersistentReservationStore(disk.Path + ".pr.json"));
+        var serial = device.UnitId.ToString("N")[..16].ToUpperInvariant();
+        switch (device.Kind)
+        {
+            case TargetDeviceKind.Optical:
+                var drive = new OpticalLogicalUnit(new LogicalUnitIdentity("VSCSI", "VOPTICAL", "0001", serial, device.UnitId));
+                if (device.Media is { } disc) drive.Load(OpenOptical(disc));
+                return drive;
+            case TargetDeviceKind.Tape:
+                var tape = new TapeLogicalUnit(new LogicalUnitIdentity("VSCSI", "VTAPE", "0001", serial, device.UnitId));
+                if (device.Media is { } cartridge) tape.Load(OpenCartridge(cartridge));
+                return tape;
+            default:
+                var disk = disks.Single(d => d.Name == device.BackingDevice);
+                var store = FileBlockStore.Open(disk.Path, disk.BlockSize);
+                _stores.Add(store);
+                var identity = new LogicalUnitIdentity("VSCSI", "VDISK", "0001", disk.Serial, disk.UnitId);
+                return new DiskLogicalUnit(identity, store, new FilePersistentReservationStore(disk.Path + ".pr.json"));
+        }
     }
 
-    internal bool Add(TargetDevice device, VirtualDisk disk)
+    private static OpticalMedia OpenOptical(VirtualMedia media) => OpticalMedia.Open(media.Path, rewritable: !media.ReadOnly);
+
+    private static TapeImage OpenCartridge(VirtualMedia media) => TapeImage.Open(media.Path, media.CapacityBytes ?? media.SizeBytes, media.ReadOnly);
+
+    internal bool Add(TargetDevice device, IReadOnlyList<VirtualDisk> disks)
     {
         lock (_gate)
         {
             var target = _targets.GetOrAdd(device.ServerSlot, _ => new ScsiTarget());
-            return target.TryAdd(device.Lun, OpenUnit(disk, _stores));
+            return target.TryAdd(device.Lun, OpenUnit(device, disks));
         }
     }
 
@@ -398,11 +443,42 @@ public sealed class ServedPartition : IDisposable
     {
         lock (_gate)
         {
-            if (!Targets.TryGetValue(device.ServerSlot, out var target) || target[device.Lun] is not DiskLogicalUnit unit) return false;
+            if (!Targets.TryGetValue(device.ServerSlot, out var target) || target[device.Lun] is not { } unit) return false;
             target.TryRemove(device.Lun);
-            if (unit.Store is FileBlockStore store && _stores.Remove(store)) store.Dispose();
+            Close(unit);
             return true;
         }
+    }
+
+    /// <summary>The drive a target device presents here, or null.</summary>
+    internal LogicalUnit? Drive(TargetDevice device) =>
+        Targets.TryGetValue(device.ServerSlot, out var target) && target[device.Lun] is { } unit and (OpticalLogicalUnit or TapeLogicalUnit) ? unit : null;
+
+    /// <summary>Loads media into a served drive (VIOS loadopt), ejecting what it held; clients learn MEDIUM MAY HAVE CHANGED.</summary>
+    internal void Load(LogicalUnit drive, VirtualMedia media)
+    {
+        lock (_gate)
+        {
+            Eject(drive);
+            if (drive is OpticalLogicalUnit optical) optical.Load(OpenOptical(media));
+            else ((TapeLogicalUnit)drive).Load(OpenCartridge(media));
+        }
+    }
+
+    /// <summary>Ejects a served drive's media and closes it.</summary>
+    internal void Eject(LogicalUnit drive)
+    {
+        lock (_gate)
+        {
+            if (drive is OpticalLogicalUnit { Media: not null } optical) optical.Unload()?.Dispose();
+            else if (drive is TapeLogicalUnit { Cartridge: not null } tape) tape.Unload()?.Dispose();
+        }
+    }
+
+    private void Close(LogicalUnit unit)
+    {
+        if (unit is DiskLogicalUnit { Store: FileBlockStore store } && _stores.Remove(store)) store.Dispose();
+        else Eject(unit);
     }
 
     public async Task FlushAsync()
@@ -413,6 +489,7 @@ public sealed class ServedPartition : IDisposable
     public void Dispose()
     {
         foreach (var t in Targets.Values) t.Reset();
+        foreach (var unit in Targets.Values.SelectMany(t => t.Luns.Select(l => t[l])).OfType<LogicalUnit>()) Eject(unit);
         foreach (var s in _stores) s.Dispose();
         var lockPath = _lock.Name;
         _lock.Dispose();

@@ -22,6 +22,9 @@ public sealed class TapeImage : IDisposable
     private const uint ClassMask = 0xF000_0000;
     private const int MaxRecord = 0x00FF_FFFF;
 
+    /// <summary>The smallest cartridge offered: room for a few records before early warning.</summary>
+    public const long MinCapacity = 1 << 20;
+
     private readonly SafeFileHandle _handle;
     private readonly List<(long Offset, int Length)> _objects = [];   // Length -1: a filemark
     private long _end;

@@ -64,6 +64,17 @@ public sealed class Reservations
         return ScsiResult.Good();
     }
 
+    /// <summary>Reserves for <paramref name="nexus"/> unless another nexus holds the reservation (an implicit RESERVE).</summary>
+    public bool Claim(string nexus)
+    {
+        lock (_gate)
+        {
+            if (_holder is not null && _holder != nexus) return false;
+            _holder = nexus;
+            return true;
+        }
+    }
+
     /// <summary>Drops a reservation held by a nexus that went away (logical unit reset, session end).</summary>
     public void Clear(string? nexus = null)
     {

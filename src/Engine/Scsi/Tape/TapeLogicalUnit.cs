@@ -84,6 +84,15 @@ public sealed class TapeLogicalUnit : LogicalUnit
 
     protected override bool Writes(byte opcode) => opcode is 0x0A or 0x10 or 0x19 or 0x15 or 0x55;
 
+    /// <summary>
+    /// PowerVM gives a tape drive to one client at a time: the first nexus to send it a command
+    /// other than INQUIRY, REPORT LUNS, REQUEST SENSE or RELEASE holds it, as an implicit SPC-2
+    /// reservation, until its session ends or it sends RELEASE; the others get RESERVATION CONFLICT.
+    /// </summary>
+    protected override ScsiResult? Screen(ScsiCommand command) =>
+        Primary.Reservations.Allowed(command.OperationCode) || Reservations.Claim(command.Nexus)
+            ? null : new ScsiResult(ScsiStatus.ReservationConflict, SenseReason.None, 0);
+
     /// <summary>Runs a medium command under the drive's lock; no cartridge (or one unloaded by LOAD UNLOAD) is NOT READY.</summary>
     private ValueTask<ScsiResult> Run(ScsiCommand c, Func<ScsiCommand, TapeImage, ScsiResult> action)
     {

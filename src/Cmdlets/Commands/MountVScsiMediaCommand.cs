@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using VScsi.Engine.Configuration;
+using VScsi.PowerShell.Completers;
+using VScsi.PowerShell.Output;
+
+namespace VScsi.PowerShell.Commands;
+
+/// <summary>Loads optical media or a tape cartridge into a drive (VIOS loadopt); live when the partition is served here.</summary>
+[Cmdlet("Mount", "VScsiMedia", SupportsShouldProcess = true)]
+[OutputType(typeof(VScsiMapping))]
+public sealed class MountVScsiMediaCommand : VScsiCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Device { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Media { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [PartitionNameTransformation]
+    [ArgumentCompleter(typeof(PartitionNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Partition { get; set; }
+
+    /// <summary>Unload what the drive holds first.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!ShouldProcess(Device, $"Load '{Media}'")) return;
+        var folder = ResolvedSystemPath;
+        var mapping = Serve(() =>
+        {
+            using var s = ManagedSystem.Open(folder);
+            var device = s.LoadMedia(Partition, Device, Media, Force, (d, m) => ModuleRuntime.Registry.MediaLoaded(folder, d, m));
+            return new VScsiMapping(s.GetMappings(device.PartitionName, device.ServerAdapter).Single(), device, folder);
+        }, Device);
+        if (mapping is not null && PassThru) WriteObject(mapping);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using VScsi.Engine.Runtime;
+
+namespace VScsi.PowerShell.Commands;
+
+/// <summary>Positions a client's tape: rewind, space over filemarks or blocks, locate a block, or go to the end of data.</summary>
+[Cmdlet(VerbsCommon.Set, "VScsiTapePosition", DefaultParameterSetName = "Rewind")]
+[OutputType(typeof(TapePosition))]
+public sealed class SetVScsiTapePositionCommand : TapeCommandBase
+{
+    [Parameter(Mandatory = true, ParameterSetName = "Rewind")]
+    public SwitchParameter Rewind { get; set; }
+
+    /// <summary>Filemarks to space over (negative: backwards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Filemarks")]
+    public long SpaceFilemarks { get; set; }
+
+    /// <summary>Blocks (records) to space over (negative: backwards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Blocks")]
+    public long SpaceBlocks { get; set; }
+
+    /// <summary>The logical block (object) number to locate.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Block")]
+    public ulong Block { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = "EndOfData")]
+    public SwitchParameter EndOfData { get; set; }
+
+    /// <summary>Write the position afterwards (READ POSITION).</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ResolveTape() is not var (device, tape)) return;
+        var position = RunTape(device, async ct =>
+        {
+            await (ParameterSetName switch
+            {
+                "Filemarks" => tape.SpaceFilemarksAsync(SpaceFilemarks, ct),
+                "Blocks" => tape.SpaceBlocksAsync(SpaceBlocks, ct),
+                "Block" => tape.LocateAsync(Block, ct),
+                "EndOfData" => tape.SpaceToEndOfDataAsync(ct),
+                _ => tape.RewindAsync(ct),
+            });
+            return PassThru ? await tape.ReadPositionAsync(ct) : null;
+        });
+        if (position is not null) WriteObject(position);
+    }
+}
