@@ -4,7 +4,7 @@ using VScsi.Engine.Runtime;
 namespace VScsi.PowerShell.Commands;
 
 /// <summary>Positions a client's tape: rewind, space over filemarks or blocks, locate a block, or go to the end of data.</summary>
-[Cmdlet(VerbsCommon.Set, "VScsiTapePosition", DefaultParameterSetName = "Rewind")]
+[Cmdlet(VerbsCommon.Set, "VScsiTapePosition", DefaultParameterSetName = "Rewind", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(TapePosition))]
 public sealed class SetVScsiTapePositionCommand : TapeCommandBase
 {
@@ -33,6 +33,8 @@ public sealed class SetVScsiTapePositionCommand : TapeCommandBase
     protected override void ProcessRecord()
     {
         if (ResolveTape() is not var (device, tape)) return;
+        if (!ShouldProcess(device.Name, ParameterSetName switch { "Filemarks" => $"Space {SpaceFilemarks} filemark(s)", "Blocks" => $"Space {SpaceBlocks} block(s)",
+                "Block" => $"Locate block {Block}", "EndOfData" => "Space to end of data", _ => "Rewind" })) return;
         var position = RunTape(device, async ct =>
         {
             await (ParameterSetName switch
