@@ -3,6 +3,7 @@ namespace VScsi.Engine.Backup;
 /// <summary>A half-open byte range [Offset, Offset + Length) of a disk image: a data extent, a changed run or a hole.</summary>
 public readonly record struct ByteRange(long Offset, long Length)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public long End => Offset + Length;
 
     /// <summary>Splits ranges into pieces of at most <paramref name="maxLength"/> bytes (the unit that carries one checksum).</summary>
