@@ -67,6 +67,12 @@
         'Write-VScsiTape'
         'Read-VScsiTape'
         'Set-VScsiTapePosition'
+        'Start-VScsiBackup'
+        'Get-VScsiBackup'
+        'Test-VScsiBackup'
+        'Restore-VScsiBackup'
+        'Remove-VScsiBackup'
+        'Export-VScsiConfiguration'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -25,7 +25,7 @@ public static class BackupEngine
         var stopwatch = Stopwatch.StartNew();
         var id = Guid.NewGuid();
         var created = DateTimeOffset.UtcNow;
-        var path = ArchivePath(request, created);
+        var path = ArchivePath(request, created, id);
         if (File.Exists(path)) throw new IOException($"{path} exists already; choose another destination.");
         var lives = request.Devices.Where(d => d.Live is not null).ToList();
         SnapshotSet? snapshots = null;
@@ -111,10 +111,11 @@ public static class BackupEngine
         }
     }
 
-    private static string ArchivePath(BackupRequest request, DateTimeOffset created)
+    /// <summary>In a folder: partition, UTC time, type and the id's first digits, so two backups in one second do not collide.</summary>
+    private static string ArchivePath(BackupRequest request, DateTimeOffset created, Guid id)
     {
         if (!Directory.Exists(request.Destination)) return Path.GetFullPath(request.Destination);
-        var name = $"{request.Partition}-{created:yyyyMMdd'T'HHmmss'Z'}-{request.Type.ToString().ToLowerInvariant()}.tar{(request.Compress ? ".zst" : "")}";
+        var name = $"{request.Partition}-{created.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{request.Type.ToString().ToLowerInvariant()}-{id.ToString("N")[..8]}.tar{(request.Compress ? ".zst" : "")}";
         return Path.Combine(Path.GetFullPath(request.Destination), name);
     }
 

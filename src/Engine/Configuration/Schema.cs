@@ -134,5 +134,22 @@ internal static class Schema
         DROP TABLE target_device;
         ALTER TABLE target_device_v5 RENAME TO target_device;
         """,
+        // 6: the backup catalog: one row per archive written by Start-VScsiBackup (or found by
+        // Get-VScsiBackup -Path), with its parent for incremental chains.
+        """
+        CREATE TABLE backup (
+            id TEXT PRIMARY KEY,
+            partition_id INTEGER NOT NULL REFERENCES partition (id) ON DELETE CASCADE,
+            type TEXT NOT NULL CHECK (type IN ('Full', 'Incremental')),
+            parent_id TEXT,
+            path TEXT NOT NULL,
+            created_utc TEXT NOT NULL,
+            devices TEXT NOT NULL,
+            logical_bytes INTEGER NOT NULL,
+            stored_bytes INTEGER NOT NULL,
+            archive_bytes INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            checksum TEXT NOT NULL);
+        """,
     ];
 }

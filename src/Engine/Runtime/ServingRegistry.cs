@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using VScsi.Engine.Backup;
 using VScsi.Engine.Configuration;
 using VScsi.Engine.Scsi;
 using VScsi.Engine.Scsi.Block;
@@ -348,13 +349,14 @@ public sealed class ServingRegistry : IAsyncDisposable
 /// <summary>One served partition: a SCSI target per server adapter slot, over its opened disks, and the serving lock.</summary>
 public sealed class ServedPartition : IDisposable
 {
-    private readonly List<FileBlockStore> _stores;
+    /// <summary>Open disk stores by image path, with how many units use each (a shareable disk mapped twice shares one store and one tracker).</summary>
+    private readonly Dictionary<string, (TrackedBlockStore Store, int Users)> _stores;
     private readonly object _gate = new();
     private readonly FileStream _lock;
 
     private readonly ConcurrentDictionary<int, ScsiTarget> _targets;
 
-    private ServedPartition(string name, ConcurrentDictionary<int, ScsiTarget> targets, List<FileBlockStore> stores, FileStream serveLock)
+    private ServedPartition(string name, ConcurrentDictionary<int, ScsiTarget> targets, Dictionary<string, (TrackedBlockStore, int)> stores, FileStream serveLock)
     {
         Name = name;
         _targets = targets;
@@ -384,7 +386,7 @@ public sealed class ServedPartition : IDisposable
         {
             throw new ServingException("PartitionServedElsewhere", $"Partition '{p.Name}' is served by another process (lock {lockPath}).", p.Name, e);
         }
-        var served = new ServedPartition(p.Name, new ConcurrentDictionary<int, ScsiTarget>(), [], serveLock);
+        var served = new ServedPartition(p.Name, new ConcurrentDictionary<int, ScsiTarget>(), new(StringComparer.Ordinal), serveLock);
         try
         {
             foreach (var m in mappings)
@@ -419,11 +421,39 @@ public sealed class ServedPartition : IDisposable
                 return tape;
             default:
                 var disk = disks.Single(d => d.Name == device.BackingDevice);
-                var store = FileBlockStore.Open(disk.Path, disk.BlockSize);
-                _stores.Add(store);
+                var store = OpenStore(disk);
                 var identity = new LogicalUnitIdentity("VSCSI", "VDISK", "0001", disk.Serial, disk.UnitId);
                 return new DiskLogicalUnit(identity, store, new FilePersistentReservationStore(disk.Path + ".pr.json"));
         }
+    }
+
+    /// <summary>The disk's store, tracking changed blocks for incremental backups (its .cbt file), opened once per image.</summary>
+    private TrackedBlockStore OpenStore(VirtualDisk disk)
+    {
+        if (_stores.TryGetValue(disk.Path, out var open))
+        {
+            _stores[disk.Path] = (open.Store, open.Users + 1);
+            return open.Store;
+        }
+        var inner = FileBlockStore.Open(disk.Path, disk.BlockSize);
+        TrackedBlockStore store;
+        try
+        {
+            store = TrackedBlockStore.Open(inner);
+        }
+        catch
+        {
+            inner.Dispose();
+            throw;
+        }
+        _stores[disk.Path] = (store, 1);
+        return store;
+    }
+
+    /// <summary>The tracked stores of the disks this partition serves, by image path (what an online backup snapshots).</summary>
+    internal IReadOnlyDictionary<string, TrackedBlockStore> DiskStores
+    {
+        get { lock (_gate) return _stores.ToDictionary(kv => kv.Key, kv => kv.Value.Store); }
     }
 
     private static OpticalMedia OpenOptical(VirtualMedia media) => OpticalMedia.Open(media.Path, rewritable: !media.ReadOnly);
@@ -477,20 +507,28 @@ public sealed class ServedPartition : IDisposable
 
     private void Close(LogicalUnit unit)
     {
-        if (unit is DiskLogicalUnit { Store: FileBlockStore store } && _stores.Remove(store)) store.Dispose();
-        else Eject(unit);
+        if (unit is not DiskLogicalUnit disk) Eject(unit);
+        else if (_stores.FirstOrDefault(kv => kv.Value.Store == disk.Store) is { Key: { } path, Value: var (store, users) })
+        {
+            if (users > 1) _stores[path] = (store, users - 1);
+            else
+            {
+                _stores.Remove(path);
+                store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
     }
 
     public async Task FlushAsync()
     {
-        foreach (var s in _stores) await s.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        foreach (var (store, _) in _stores.Values) await store.FlushAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     public void Dispose()
     {
         foreach (var t in Targets.Values) t.Reset();
         foreach (var unit in Targets.Values.SelectMany(t => t.Luns.Select(l => t[l])).OfType<LogicalUnit>()) Eject(unit);
-        foreach (var s in _stores) s.Dispose();
+        foreach (var (store, _) in _stores.Values) store.DisposeAsync().AsTask().GetAwaiter().GetResult();   // last: the trackers record a clean close
         var lockPath = _lock.Name;
         _lock.Dispose();
         File.Delete(lockPath);

@@ -1,0 +1,90 @@
+using VScsi.Engine.Backup;
+using VScsi.Engine.Configuration;
+
+namespace VScsi.Engine.Runtime;
+
+/// <summary>What Start-VScsiBackup asks for.</summary>
+public sealed record PartitionBackupRequest(string Partition, string Destination, BackupType Type = BackupType.Full, bool Compress = false,
+    bool IncludeMedia = false, bool IncludeTape = false);
+
+/// <summary>
+/// Backups of whole server partitions, tying the backup engine to the configuration and the
+/// serving runtime: every virtual disk of the partition (and with it every client's data), its
+/// media if asked, and its configuration export; online through the served stores' snapshots when
+/// this process serves the partition, straight from the files when nobody does. Every archive is
+/// entered in the catalog.
+/// </summary>
+public static class PartitionBackups
+{
+    public static async Task<(BackupRecord Record, BackupResult Result)> BackupAsync(ServingRegistry registry, string folder, PartitionBackupRequest request,
+        IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        BackupRequest engineRequest;
+        using (var system = ManagedSystem.Open(folder))
+        {
+            var p = system.GetPartition(request.Partition);
+            if (p.Type == PartitionType.AixLinux)
+                throw new ServingException("PartitionCannotServe", $"Partition '{p.Name}' is of type {p.Type}: it owns no storage; back up the server partitions that serve it.", p.Name);
+            var served = registry.Find(folder, p.Id);
+            if (served is null && IsServedElsewhere(folder, p.Id))
+                throw new ServingException("PartitionServedElsewhere", $"Partition '{p.Name}' is served by another process; run Start-VScsiBackup there (it holds the live disks).", p.Name);
+            var live = served?.DiskStores ?? new Dictionary<string, TrackedBlockStore>();
+            var devices = system.GetVirtualDisks(p.Name)
+                .Select(d => new BackupDevice(d.Name, d.Path, d.BlockSize, live.GetValueOrDefault(d.Path))).ToList();
+            foreach (var m in system.GetMedia(p.Name).Where(m => m.Kind == MediaKind.Optical ? request.IncludeMedia : request.IncludeTape))
+                devices.Add(new BackupDevice($"{m.Kind.ToString().ToLowerInvariant()}.{m.Name}", m.Path, m.Kind == MediaKind.Optical ? ManagedSystem.OpticalSectorSize : 512));
+            if (devices.Count == 0)
+                throw new ServingException("NothingToBackUp", $"Partition '{p.Name}' has no virtual disks{(request.IncludeMedia || request.IncludeTape ? " or media" : "")} to back up.", p.Name);
+            engineRequest = new BackupRequest(p.Name, devices, system.ExportConfiguration(p.Name).ToJson(), request.Destination, request.Type, request.Compress);
+        }
+        var result = await BackupEngine.BackupAsync(engineRequest, progress, cancellationToken).ConfigureAwait(false);
+        using (var system = ManagedSystem.Open(folder))
+            return (system.RecordBackup(ToRecord(result, request.Partition)), result);
+    }
+
+    /// <summary>The chain that ends with <paramref name="last"/>: its full backup first, then each incremental in order; missing links throw.</summary>
+    public static IReadOnlyList<BackupRecord> ChainOf(IReadOnlyList<BackupRecord> catalog, BackupRecord last)
+    {
+        var chain = new List<BackupRecord> { last };
+        while (chain[0].ParentId is Guid parent)
+        {
+            var found = catalog.FirstOrDefault(b => b.Id == parent)
+                ?? throw new ServingException("BackupChainBroken", $"Backup {chain[0].Id} builds on {parent}, which is not in the catalog; rebuild it with Get-VScsiBackup -Path <folder>.", parent);
+            chain.Insert(0, found);
+        }
+        return chain;
+    }
+
+    /// <summary>Reads the catalog entries of the archives found in a folder (Get-VScsiBackup -Path), from their headers, manifests and end markers.</summary>
+    public static async Task<IReadOnlyList<BackupRecord>> ScanAsync(string folder, CancellationToken cancellationToken)
+    {
+        var records = new List<BackupRecord>();
+        foreach (var file in Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".tar", StringComparison.Ordinal) || f.EndsWith(".tar.zst", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var scan = (await BackupChain.VerifyAsync([file], null, cancellationToken).ConfigureAwait(false)).Archives[0];
+            if (scan.Header is not { } h || scan.End is not { } end) continue;   // not a complete VScsi archive
+            records.Add(new BackupRecord(h.BackupId, h.Partition, h.Type.ToString(), h.ParentId, file, h.Created, h.Devices.Select(d => d.Name).ToList(),
+                h.Devices.Sum(d => d.Size), end.StoredBytes, new FileInfo(file).Length, TimeSpan.Zero, end.ArchiveXxh128));
+        }
+        return records;
+    }
+
+    private static BackupRecord ToRecord(BackupResult r, string partition) =>
+        new(r.BackupId, partition, r.Type.ToString(), r.ParentId, r.Path, DateTimeOffset.UtcNow, r.Devices, r.LogicalBytes, r.StoredBytes, r.ArchiveBytes, r.Duration, r.ArchiveXxh128);
+
+    /// <summary>Whether another process holds the partition's serving lock.</summary>
+    public static bool IsServedElsewhere(string folder, int partitionId)
+    {
+        var lockPath = Path.Combine(folder, $"serve-{partitionId}.lock");
+        if (!File.Exists(lockPath)) return false;
+        try
+        {
+            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+}
