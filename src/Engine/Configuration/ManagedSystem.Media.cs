@@ -97,6 +97,7 @@ public sealed partial class ManagedSystem
         {
             if (capacityBytes < TapeImage.MinCapacity)
                 throw new ConfigurationException(ConfigurationError.MediaSizeInvalid, $"A cartridge holds at least {TapeImage.MinCapacity} bytes, not {capacityBytes}.", capacityBytes);
+            CheckRepositoryRoom(c, repository, capacityBytes);
             var target = Path.Combine(repository.Path, name + ".tap");
             using (TapeImage.Create(target, capacityBytes)) { }
             return (target, true);
