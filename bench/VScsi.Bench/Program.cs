@@ -153,6 +153,9 @@ static async Task<double> Run(int block, int depth, bool random, long size, doub
             Interlocked.Increment(ref operations);
         }
     })).ToList();
+    var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     await Task.WhenAll(workers);
+    if (Environment.GetEnvironmentVariable("VSCSI_BENCH_CPU") == "1") // CPU time per operation, less noisy than rates on a shared machine
+        Console.Error.WriteLine($"  cpu {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds * 1000 / operations:F0} ns/op");
     return operations / stop.Elapsed.TotalSeconds;
 }
