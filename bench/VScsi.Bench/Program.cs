@@ -8,7 +8,8 @@ using VScsi.Engine.Runtime;
 using VScsi.Engine.Transport.InProcess;
 using VScsi.Engine.Transport.Iscsi;
 
-// Usage: dotnet run -c Release --project bench/VScsi.Bench -- [seconds-per-run=3] [runs=3] [file-MiB=1024]
+// Usage: dotnet run -c Release --project bench/VScsi.Bench -- [seconds-per-run=3] [runs=3] [file-MiB=1024] [workload]
+// (workload: a part of a workload's name, e.g. "read, depth 32", to run only the matching ones)
 // Each workload runs against the same preallocated file, first with RandomAccess directly (the raw
 // limit), then through a ClientSession (in-process transport, SCSI target, disk logical unit).
 // Prints the median of the runs for both and their ratio.
@@ -24,6 +25,7 @@ if (args.Length > 1 && args[0] == "iscsi")
 var seconds = args.Length > 0 ? double.Parse(args[0]) : 3;
 var runs = args.Length > 1 ? int.Parse(args[1]) : 3;
 var sizeMiB = args.Length > 2 ? long.Parse(args[2]) : 1024;
+var only = args.Length > 3 ? args[3] : null;
 var path = Path.Combine(Path.GetTempPath(), $"vscsi-bench-{Guid.NewGuid():N}.img");
 var size = sizeMiB << 20;
 
@@ -48,7 +50,7 @@ try
         ("1 MiB sequential read, depth 8", 1 << 20, 8, false, false),
         ("1 MiB sequential write, depth 8", 1 << 20, 8, false, true),
     };
-    foreach (var w in workloads)
+    foreach (var w in workloads.Where(w => only is null || w.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
     {
         var rawRates = new List<double>();
         var vscsiRates = new List<double>();
@@ -136,7 +138,10 @@ static async Task<double> Run(int block, int depth, bool random, long size, doub
     var deadline = TimeSpan.FromSeconds(seconds);
     long operations = 0, next = 0;
     var blocks = size / block;
-    var workers = Enumerable.Range(0, depth).Select(async worker =>
+    // Each worker starts on the thread pool: an I/O that completes synchronously (a page-cache hit)
+    // would otherwise keep the first worker looping on this thread until the deadline, so only one
+    // command would ever be in flight whatever the depth.
+    var workers = Enumerable.Range(0, depth).Select(worker => Task.Run(async () =>
     {
         var buffer = new byte[block];
         Random.Shared.NextBytes(buffer);
@@ -147,7 +152,10 @@ static async Task<double> Run(int block, int depth, bool random, long size, doub
             await io(index * block, buffer);
             Interlocked.Increment(ref operations);
         }
-    }).ToList();
+    })).ToList();
+    var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
     await Task.WhenAll(workers);
+    if (Environment.GetEnvironmentVariable("VSCSI_BENCH_CPU") == "1") // CPU time per operation, less noisy than rates on a shared machine
+        Console.Error.WriteLine($"  cpu {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds * 1000 / operations:F0} ns/op");
     return operations / stop.Elapsed.TotalSeconds;
 }

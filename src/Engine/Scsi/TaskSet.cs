@@ -17,22 +17,42 @@ public sealed class TaskSet(LogicalUnit unit)
     public const int DefaultQueueDepth = 16;
     public const int MaxQueueDepth = 256;
 
+    /// <summary>Entries kept for reuse; never more than this many (the deepest queue of a busy initiator).</summary>
+    private const int MaxSpare = 64;
+
     private readonly List<Entry> _tasks = [];
+    private readonly Stack<Entry> _spare = new();
     private readonly object _gate = new();
 
-    /// <summary>A task in the set. Its completion task is made only when a later ORDERED task must wait for it.</summary>
-    private sealed class Entry(string nexus, ulong tag, TaskAttribute attribute, CancellationTokenSource abort)
+    /// <summary>
+    /// A task in the set. Its completion task is made only when a later ORDERED task must wait for it.
+    /// An entry whose cancellation source is not linked to a caller's token is reused after the task
+    /// ends, unless task management picked it to abort: <see cref="Aborting"/> is set under the lock
+    /// before the cancellation, so a source that may still be cancelled is never handed to a new task.
+    /// </summary>
+    private sealed class Entry(CancellationTokenSource abort, bool linked)
     {
         private TaskCompletionSource? _done;
         private bool _finished;
 
-        public string Nexus { get; } = nexus;
-        public ulong Tag { get; } = tag;
-        public TaskAttribute Attribute { get; } = attribute;
+        public string Nexus { get; private set; } = "";
+        public ulong Tag { get; private set; }
+        public TaskAttribute Attribute { get; private set; }
         public CancellationTokenSource Abort { get; } = abort;
+        public bool Linked { get; } = linked;
+
+        /// <summary>Set under the task set's lock when task management is about to cancel this task.</summary>
+        public bool Aborting { get; set; }
 
         /// <summary>Called under the task set's lock.</summary>
         public Task Done => _finished ? Task.CompletedTask : (_done ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        /// <summary>Called under the task set's lock, on a new or reused entry.</summary>
+        public Entry Start(string nexus, ulong tag, TaskAttribute attribute)
+        {
+            (Nexus, Tag, Attribute, _done, _finished) = (nexus, tag, attribute, null, false);
+            return this;
+        }
 
         /// <summary>Called under the task set's lock; returns the completion to signal outside it.</summary>
         public TaskCompletionSource? Finish()
@@ -68,9 +88,7 @@ public sealed class TaskSet(LogicalUnit unit)
                 _ when ordered == 0 => [],
                 _ => _tasks.Where(t => t.Attribute == TaskAttribute.Ordered).Select(t => t.Done).ToArray(),
             };
-            // Linking to a token that can never be cancelled would only cost a registration per task.
-            var abort = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource();
-            entry = new Entry(command.Nexus, tag, attribute, abort);
+            entry = Rent(cancellationToken).Start(command.Nexus, tag, attribute);
             if (attribute == TaskAttribute.HeadOfQueue) _tasks.Insert(0, entry);
             else _tasks.Add(entry);
         }
@@ -87,14 +105,31 @@ public sealed class TaskSet(LogicalUnit unit)
         finally
         {
             TaskCompletionSource? waiters;
+            bool reused;
             lock (_gate)
             {
                 _tasks.Remove(entry);
                 waiters = entry.Finish();
+                reused = Return(entry);
             }
             waiters?.TrySetResult();
-            entry.Abort.Dispose();
+            if (!reused) entry.Abort.Dispose();
         }
+    }
+
+    /// <summary>Called under the lock: a spare entry, or a new one (linked to a token that can be cancelled; linking to one that cannot would only cost a registration).</summary>
+    private Entry Rent(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled) return new Entry(CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), linked: true);
+        return _spare.TryPop(out var spare) ? spare : new Entry(new CancellationTokenSource(), linked: false);
+    }
+
+    /// <summary>Called under the lock: keeps an ended entry for reuse unless its source is linked, was (or is being) cancelled, or enough are kept.</summary>
+    private bool Return(Entry entry)
+    {
+        if (entry.Linked || entry.Aborting || _spare.Count >= MaxSpare || !entry.Abort.TryReset()) return false;
+        _spare.Push(entry);
+        return true;
     }
 
     /// <summary>ABORT TASK: the task with <paramref name="tag"/> from <paramref name="nexus"/>; false when there is none.</summary>
@@ -122,7 +157,11 @@ public sealed class TaskSet(LogicalUnit unit)
     private int Abort(Func<Entry, bool> which)
     {
         List<Entry> victims;
-        lock (_gate) victims = _tasks.Where(which).ToList();
+        lock (_gate)
+        {
+            victims = _tasks.Where(which).ToList();
+            foreach (var v in victims) v.Aborting = true; // their sources are cancelled below, so they must not be reused
+        }
         foreach (var v in victims)
         {
             try { v.Abort.Cancel(); }

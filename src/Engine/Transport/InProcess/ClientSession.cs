@@ -19,7 +19,7 @@ public sealed record ScsiResponse(ScsiStatus Status, byte[] Sense, byte[] Data, 
 public sealed class ClientSession : IClientSession
 {
     private readonly ScsiTarget _target;
-    private readonly SemaphoreSlim _credits;
+    private readonly Credits _credits;
     private readonly CancellationTokenSource _closing = new();
     private long _tag;
     private volatile bool _draining;
@@ -31,7 +31,7 @@ public sealed class ClientSession : IClientSession
         _target = target;
         Nexus = nexus;
         QueueDepth = queueDepth;
-        _credits = new SemaphoreSlim(queueDepth, queueDepth);
+        _credits = new Credits(queueDepth);
     }
 
     public string Nexus { get; }
@@ -52,7 +52,7 @@ public sealed class ClientSession : IClientSession
         ObjectDisposedException.ThrowIf(_draining || _closing.IsCancellationRequested, this);
         using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token) : null;
         var token = linked?.Token ?? CancellationToken.None;
-        await _credits.WaitAsync(linked?.Token ?? _closing.Token).ConfigureAwait(false);
+        await _credits.TakeAsync(linked?.Token ?? _closing.Token).ConfigureAwait(false);
         try
         {
             var command = new ScsiCommand(cdb, dataOut, dataIn, Nexus);
@@ -68,7 +68,7 @@ public sealed class ClientSession : IClientSession
         }
         finally
         {
-            _credits.Release();
+            _credits.Return();
         }
     }
 
@@ -80,7 +80,7 @@ public sealed class ClientSession : IClientSession
     {
         _draining = true;
         var deadline = DateTime.UtcNow + timeout;
-        while (_credits.CurrentCount < QueueDepth && DateTime.UtcNow < deadline)
+        while (_credits.Available < QueueDepth && DateTime.UtcNow < deadline)
             await Task.Delay(5).ConfigureAwait(false);
         await DisposeAsync().ConfigureAwait(false);
     }
