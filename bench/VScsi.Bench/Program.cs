@@ -1,4 +1,5 @@
 using VScsi.Engine.Transport;
+using VScsi.Engine.Backup;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using VScsi.Engine.Scsi;
@@ -31,8 +32,9 @@ var size = sizeMiB << 20;
 
 try
 {
-    await using var store = FileBlockStore.Create(path, size, preallocate: true);
-    await Fill(store, size);
+    var file = FileBlockStore.Create(path, size, preallocate: true);
+    await Fill(file, size);
+    await using var store = TrackedBlockStore.Open(file);   // as a served disk: changed blocks tracked for incremental backups
     var target = new ScsiTarget();
     target.TryAdd(0, new DiskLogicalUnit(new LogicalUnitIdentity("VSCSI", "VDISK", "0001", "BENCH", Guid.NewGuid()), store));
     await using var session = new ClientSession(target, "bench/vscsi0", queueDepth: 32);
@@ -80,6 +82,7 @@ try
 finally
 {
     File.Delete(path);
+    File.Delete(path + ".cbt");
 }
 
 static async ValueTask Ignore(ValueTask<int> read) => await read;

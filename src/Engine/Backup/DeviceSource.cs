@@ -41,7 +41,7 @@ internal sealed class DeviceSource : IDisposable
         try
         {
             var size = SparseFile.Length(file);
-            var tracker = ChangedBlockTracker.Open(device.Path, size);
+            var tracker = ChangedBlockTracker.Open(device.Path, size, tracksWrites: false);
             return new DeviceSource(device, size, Extents(file, size), tracker.Capture(), (o, d, ct) => ReadFileAsync(file, o, d, ct), file, tracker);
         }
         catch
@@ -81,9 +81,10 @@ internal sealed class DeviceSource : IDisposable
         return result;
     }
 
+    /// <summary>Reads what the page cache holds on this thread (preadv2 RWF_NOWAIT), the rest asynchronously.</summary>
     private static async ValueTask ReadFileAsync(SafeFileHandle file, long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
-        var done = 0;
+        var done = CachedRead.TryRead(file, destination.Span, offset);
         while (done < destination.Length)
         {
             var n = await RandomAccess.ReadAsync(file, destination[done..], offset + done, cancellationToken).ConfigureAwait(false);
