@@ -73,6 +73,7 @@
         'Restore-VScsiBackup'
         'Remove-VScsiBackup'
         'Export-VScsiConfiguration'
+        'Import-VScsiConfiguration'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -167,4 +167,24 @@ Describe 'Backing up a server partition' {
         $json | Should -Match 'lpar2_root'
         $json | Should -Not -Match 'secret'
     }
+
+    It 'imports the export into a new system: -Validate first changes nothing, then the same topology and unit ids' {
+        $file = [IO.Path]::Combine($sys, 'all.json')
+        $null = Export-VScsiConfiguration -Path $file -SystemPath $sys
+        $other = [IO.Path]::Combine($sys, 'rebuilt')
+        $null = Get-VScsiSystem -SystemPath $other
+        $trial = @(Import-VScsiConfiguration -Path $file -Validate -SystemPath $other)
+        @($trial | Where-Object Outcome -eq 'Error') | Should -HaveCount 0
+        @($trial | Where-Object Item -eq 'virtual disk lpar2_root').Outcome | Should -Be 'Created'
+        @(Get-VScsiPartition -SystemPath $other) | Should -HaveCount 0
+        $done = @(Import-VScsiConfiguration -Path $file -Confirm:$false -SystemPath $other)
+        @($done | Where-Object Outcome -eq 'Error') | Should -HaveCount 0
+        (Get-VScsiPartition -SystemPath $other | ForEach-Object Name) -join ',' | Should -Be ((Get-VScsiPartition -SystemPath $sys | ForEach-Object Name) -join ',')
+        (Get-VScsiMapping -Partition vios1 -SystemPath $other | ForEach-Object { "$($_.ServerAdapter)/$($_.Device)/$($_.ViosLun)" }) -join ',' |
+            Should -Be ((Get-VScsiMapping -Partition vios1 -SystemPath $sys | ForEach-Object { "$($_.ServerAdapter)/$($_.Device)/$($_.ViosLun)" }) -join ',')
+        (Get-VScsiVirtualDisk -Name lpar2_root -SystemPath $other).UnitId | Should -Be (Get-VScsiVirtualDisk -Name lpar2_root -SystemPath $sys).UnitId
+        (Get-VScsiMapping -Partition vios2 -SystemPath $other).BackingDevice | Should -Be 'weekly'
+        @(Import-VScsiConfiguration -Path $file -Confirm:$false -SystemPath $other | Where-Object Outcome -ne 'Exists') | Should -HaveCount 0
+        { Import-VScsiConfiguration -Path $root -SystemPath $other -ErrorAction Stop } | Should -Throw -ErrorId InvalidImport
+    }
 }

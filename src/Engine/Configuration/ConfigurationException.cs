@@ -82,6 +82,9 @@ public enum ConfigurationError
     DriveEmpty,
     NotADrive,
     PartitionRequired,
+    // Import
+    InvalidImport,
+    ImportConflict,
     // iSCSI
     IscsiNameInvalid,
     IscsiNameInUse,

@@ -151,11 +151,11 @@ public sealed partial class ManagedSystem
     });
 
     /// <summary>Adds an empty CD/DVD drive (vtoptN) or tape drive (vttapeN) to a server adapter (VIOS mkvdev -fbo / mkvdev for tape).</summary>
-    public TargetDevice AddDrive(string partition, string serverAdapter, TargetDeviceKind kind, string? name = null) => Write((c, s) =>
+    public TargetDevice AddDrive(string partition, string serverAdapter, TargetDeviceKind kind, string? name = null, Guid? unitId = null) => Write((c, s) =>
     {
         if (kind == TargetDeviceKind.Disk) throw new ArgumentOutOfRangeException(nameof(kind), kind, "A disk needs a backing device.");
         var p = s.RequirePartition(partition);
-        return InsertDevice(c, s, p, RequireServerAdapter(s, p, serverAdapter), kind, null, name);
+        return InsertDevice(c, s, p, RequireServerAdapter(s, p, serverAdapter), kind, null, name, unitId);
     });
 
     private static AdapterRow RequireServerAdapter(ConfigSnapshot s, PartitionRow p, string serverAdapter) =>
@@ -163,7 +163,8 @@ public sealed partial class ManagedSystem
         ?? throw new ConfigurationException(ConfigurationError.AdapterNotFound, $"Partition '{p.Name}' has no server adapter '{serverAdapter}'.", serverAdapter);
 
     /// <summary>Gives a new device the lowest free LUN of its adapter and a vtscsiN/vtoptN/vttapeN name unless one is given.</summary>
-    private static TargetDevice InsertDevice(SqliteConnection c, ConfigSnapshot s, PartitionRow p, AdapterRow adapter, TargetDeviceKind kind, long? diskId, string? name)
+    private static TargetDevice InsertDevice(SqliteConnection c, ConfigSnapshot s, PartitionRow p, AdapterRow adapter, TargetDeviceKind kind, long? diskId, string? name,
+        Guid? unitId = null)
     {
         var devices = LoadDevices(c);
         var used = devices.Where(d => d.PartitionId == p.Id && d.ServerSlot == adapter.Definition.Slot).Select(d => d.Lun).ToHashSet();
@@ -177,7 +178,7 @@ public sealed partial class ManagedSystem
         name ??= Enumerable.Range(0, int.MaxValue).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).First(n => !names.Contains(n));
         Exec(c, "INSERT INTO target_device (partition_id, name, server_slot, lun, kind, disk_id, unit_id) VALUES ($p, $n, $s, $l, $k, $d, $u)",
             ("$p", p.Id), ("$n", name), ("$s", adapter.Definition.Slot), ("$l", (long)lun), ("$k", kind.ToString()),
-            ("$d", diskId is long id ? id : DBNull.Value), ("$u", diskId is null ? Guid.NewGuid().ToString() : DBNull.Value));
+            ("$d", diskId is long id ? id : DBNull.Value), ("$u", diskId is null ? (unitId ?? Guid.NewGuid()).ToString() : DBNull.Value));
         return ToDevice(c, s, LoadDevices(c).Single(d => d.PartitionId == p.Id && d.Name == name));
     }
 

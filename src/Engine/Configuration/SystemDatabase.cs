@@ -65,6 +65,16 @@ internal sealed class SystemDatabase : IDisposable
         }
     }
 
+    /// <summary>Writes a consistent copy of the database to a new file (SQLite VACUUM INTO).</summary>
+    public void CopyTo(string path) => Translate(Path, () =>
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "VACUUM INTO $path";
+        command.Parameters.AddWithValue("$path", path);
+        command.ExecuteNonQuery();
+        return true;
+    });
+
     /// <summary>Runs <paramref name="work"/> in a read transaction (a consistent snapshot).</summary>
     public T Read<T>(Func<SqliteConnection, T> work) => Run(deferred: true, work);
 
