@@ -113,4 +113,63 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
         var state = ps.Run($"$p = Get-VScsiPartition vios1 -SystemPath '{sys}'; $p.State; $p.IscsiPortal -eq $null");
         Assert.Equal(["NotActivated", "True"], state.Output.Select(o => o.ToString()));
     }
+
+    /// <summary>Issue 6: a backup of a partition another process serves is carried out by that process, through its control endpoint.</summary>
+    [Fact]
+    public async Task Backup_OfAPartitionServedElsewhere_IsTakenByTheServingProcess()
+    {
+        var sys = ps.NewTempSystemPath();
+        var setup = ps.Run($"""
+            $sys = '{sys}'
+            $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
+            $null = New-VScsiPartition -Name lpar2 -Type AixLinux -SystemPath $sys
+            $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -RemotePartition lpar2 -RemoteSlot 3 -SystemPath $sys
+            $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -RemoteSlot 11 -SystemPath $sys
+            $null = New-VScsiVirtualDisk -Partition vios1 -Name root -Path ([IO.Path]::Combine($sys, 'root.img')) -Size 16MB -SystemPath $sys
+            $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter vhost0 -BackingDevice root -SystemPath $sys
+            """);
+        Assert.Empty(setup.Errors);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Host);
+        start.ArgumentList.Add("-Command");
+        start.ArgumentList.Add($"""
+            $ErrorActionPreference = 'Stop'
+            $sys = '{sys}'
+            {Pattern}
+            Start-VScsiPartition -Name vios1 -SystemPath $sys
+            $null = Connect-VScsiClient -Partition lpar2 -SystemPath $sys
+            Write-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 64 -Data $pattern -Confirm:$false
+            [Console]::Out.WriteLine('READY')
+            [Console]::Out.Flush()
+            $null = [Console]::In.ReadLine()
+            Stop-VScsiPartition -Name vios1 -Confirm:$false -SystemPath $sys
+            """);
+        using var server = Process.Start(start)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var ready = await server.StandardOutput.ReadLineAsync(timeout.Token);
+            Assert.True(ready == "READY", $"the serving process said '{ready}': {await ErrorsOf(server)}");
+            var backup = ps.Run($"""
+                $sys = '{sys}'
+                {Pattern}
+                $b = Start-VScsiBackup -Partition vios1 -Destination $sys -SystemPath $sys
+                $b.Type
+                (Test-VScsiBackup $b -SystemPath $sys).IsValid
+                $r = Restore-VScsiBackup $b -Destination ([IO.Path]::Combine($sys, 'restored')) -Confirm:$false -SystemPath $sys
+                $image = [IO.File]::ReadAllBytes([IO.Path]::Combine($sys, 'restored', 'root.img'))
+                [Convert]::ToBase64String($image, 64 * 512, 4096) -eq [Convert]::ToBase64String($pattern)
+                """);
+            Assert.Empty(backup.Errors);
+            Assert.Equal(["Full", "True", "True"], backup.Output.Select(o => o.ToString()));
+        }
+        finally
+        {
+            await server.StandardInput.WriteLineAsync();
+            server.StandardInput.Close();
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await server.WaitForExitAsync(exit.Token);
+        }
+        Assert.Equal(0, server.ExitCode);
+    }
 }

@@ -11,12 +11,12 @@ public sealed record PartitionBackupRequest(string Partition, string Destination
 /// Backups of whole server partitions, tying the backup engine to the configuration and the
 /// serving runtime: every virtual disk of the partition (and with it every client's data), its
 /// media if asked, and its configuration export; online through the served stores' snapshots when
-/// this process serves the partition, straight from the files when nobody does. Every archive is
-/// entered in the catalog.
+/// this process serves the partition, by the serving process (through its control endpoint) when
+/// another one does, straight from the files when nobody does. Every archive is entered in the catalog.
 /// </summary>
 public static class PartitionBackups
 {
-    public static async Task<(BackupRecord Record, BackupResult Result)> BackupAsync(ServingRegistry registry, string folder, PartitionBackupRequest request,
+    public static async Task<BackupRecord> BackupAsync(ServingRegistry registry, string folder, PartitionBackupRequest request,
         IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
         BackupRequest engineRequest;
@@ -26,8 +26,8 @@ public static class PartitionBackups
             if (p.Type == PartitionType.AixLinux)
                 throw new ServingException("PartitionCannotServe", $"Partition '{p.Name}' is of type {p.Type}: it owns no storage; back up the server partitions that serve it.", p.Name);
             var served = registry.Find(folder, p.Id);
-            if (served is null && IsServedElsewhere(folder, p.Id))
-                throw new ServingException("PartitionServedElsewhere", $"Partition '{p.Name}' is served by another process; run Start-VScsiBackup there (it holds the live disks).", p.Name);
+            if (served is null && IsServedElsewhere(folder, p.Id))   // that process holds the live disks: it takes the backup
+                return await ControlClient.BackupAsync(folder, p.Id, request with { Partition = p.Name }, progress, cancellationToken).ConfigureAwait(false);
             var live = served?.DiskStores ?? new Dictionary<string, TrackedBlockStore>();
             var devices = system.GetVirtualDisks(p.Name)
                 .Select(d => new BackupDevice(d.Name, d.Path, d.BlockSize, live.GetValueOrDefault(d.Path))).ToList();
@@ -39,7 +39,7 @@ public static class PartitionBackups
         }
         var result = await BackupEngine.BackupAsync(engineRequest, progress, cancellationToken).ConfigureAwait(false);
         using (var system = ManagedSystem.Open(folder))
-            return (system.RecordBackup(ToRecord(result, request.Partition)), result);
+            return system.RecordBackup(ToRecord(result, engineRequest.Partition));
     }
 
     /// <summary>The chain that ends with <paramref name="last"/>: its full backup first, then each incremental in order; missing links throw.</summary>

@@ -66,6 +66,14 @@ public sealed class ServingRegistry : IAsyncDisposable
             served.Dispose();
             throw new ServingException("PartitionAlreadyServed", $"Partition '{p.Name}' is already served by this process.", p.Name);
         }
+        try
+        {
+            served.Control = ControlEndpoint.Start(this, folder, p.Id);
+        }
+        catch (SocketException e)
+        {
+            IscsiLog?.Invoke($"No control endpoint for '{p.Name}' ({e.Message}): other processes cannot ask this one for online backups.");
+        }
         if (iscsiPortal is not null)
         {
             try
@@ -232,6 +240,7 @@ public sealed class ServingRegistry : IAsyncDisposable
     {
         var key = Key(folder, partitionId);
         if (!_served.TryRemove(key, out var served)) return;
+        if (served.Control is { } control) await control.DisposeAsync().ConfigureAwait(false);
         if (served.Portal is { } portal)
         {
             foreach (var entry in served.IscsiTargets) portal.Remove(entry.Iqn);
@@ -365,6 +374,9 @@ public sealed class ServedPartition : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>Where other processes ask this one for online backups (null when the platform has no Unix sockets).</summary>
+    public ControlEndpoint? Control { get; internal set; }
 
     /// <summary>The portal its server adapters are reachable on over iSCSI, if any.</summary>
     public IscsiPortal? Portal { get; internal set; }
