@@ -153,11 +153,13 @@ Describe 'Backing up a server partition' {
         @(Get-VScsiBackup -Path $backups -SystemPath $sys) | Should -HaveCount 1
     }
 
-    It 'an incremental after the tracking file is lost says so' {
+    It 'an incremental after the tracking file is lost says so and takes a full backup' {
         Stop-VScsiPartition -Name vios1 -Confirm:$false -SystemPath $sys
         [IO.File]::Delete($root + '.cbt')
-        { Start-VScsiBackup -Partition vios1 -Destination $backups -Type Incremental -SystemPath $sys -ErrorAction Stop } | Should -Throw -ErrorId ChangeTrackingLost
-        (Start-VScsiBackup -Partition vios1 -Destination $backups -SystemPath $sys).Type | Should -Be 'Full'   # offline, from the files
+        $b = Start-VScsiBackup -Partition vios1 -Destination $backups -Type Incremental -SystemPath $sys -WarningVariable lost -WarningAction SilentlyContinue   # offline, from the files
+        $b.Type | Should -Be 'Full'
+        "$lost" | Should -Match 'lpar2_root: no tracking file existed'
+        (Start-VScsiBackup -Partition vios1 -Destination $backups -Type Incremental -SystemPath $sys).Parent | Should -Be $b.Id
     }
 
     It 'exports the configuration without secrets' {

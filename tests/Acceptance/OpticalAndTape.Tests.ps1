@@ -131,7 +131,7 @@ Describe 'Optical and tape drives served by a VIOS' {
         [Convert]::ToBase64String((Read-VScsiBlock -Device $cd1 -Lba 10 -Count 2)) | Should -Be ([Convert]::ToBase64String($data))
     }
 
-    It 'reads the ISO over iSCSI: libiscsi sees a CD/DVD device and our initiator reads sector 16' {
+    It 'reads the ISO over iSCSI: libiscsi sees a CD/DVD drive and reads sector 16, and so does our initiator' {
         Stop-VScsiPartition -Name vios1 -Confirm:$false -SystemPath $sys
         Start-VScsiPartition -Name vios1 -IscsiPortal 127.0.0.1:0 -SystemPath $sys
         Mount-VScsiMedia -Device vtopt0 -Media install -SystemPath $sys
@@ -141,6 +141,15 @@ Describe 'Optical and tape drives served by a VIOS' {
         $inq = Invoke-Tool 'iscsi-inq' @('-i', $initiator, "iscsi://$portal/$target/0")
         $inq | Should -Match 'Peripheral Device Type:MMC'
         $inq | Should -Match 'Removable:1'
+        $reader = [IO.Path]::Combine($work, 'iscsi-read-block')
+        $null = Invoke-Tool 'cc' @('-o', $reader, [IO.Path]::Combine($PSScriptRoot, 'tools', 'iscsi-read-block.c'), '-liscsi')
+        $sector = [IO.Path]::Combine($work, 'sector16.bin')
+        $start = [Diagnostics.ProcessStartInfo]::new('sh')
+        foreach ($a in @('-c', "'$reader' '$initiator' 'iscsi://$portal/$target/0' 16 1 2048 > '$sector'")) { $start.ArgumentList.Add($a) }
+        $p = [Diagnostics.Process]::Start($start)
+        $p.WaitForExit()
+        $p.ExitCode | Should -Be 0
+        [Text.Encoding]::ASCII.GetString([IO.File]::ReadAllBytes($sector), 1, 5) | Should -Be 'CD001'     # through libiscsi's initiator
         $remote = Connect-VScsiClient -Portal $portal -TargetName $target -InitiatorName $initiator
         $cd = @($remote | Get-VScsiClientDevice) | Where-Object Lun -eq 0
         $pvd = Read-VScsiBlock -Device $cd -Lba 16 -Count 1

@@ -14,7 +14,16 @@ namespace VScsi.PowerShell.Commands;
 public abstract class BackupCommandBase : VScsiCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
     private BackupProgress _last;
+
+    /// <summary>Queues a warning from the worker; the pipeline thread writes it.</summary>
+    protected void Warn(string message) => _warnings.Enqueue(message);
+
+    private void WriteWarnings()
+    {
+        while (_warnings.TryDequeue(out var w)) WriteWarning(w);
+    }
 
     protected override void StopProcessing() => _stop.Cancel();
 
@@ -27,6 +36,7 @@ public abstract class BackupCommandBase : VScsiCmdlet
         var started = DateTime.UtcNow;
         while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(250))
         {
+            WriteWarnings();
             var p = _last;
             if (p.BytesTotal <= 0) continue;
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
@@ -38,6 +48,7 @@ public abstract class BackupCommandBase : VScsiCmdlet
         }
         record.RecordType = ProgressRecordType.Completed;
         WriteProgress(record);
+        WriteWarnings();
         try
         {
             return task.GetAwaiter().GetResult();

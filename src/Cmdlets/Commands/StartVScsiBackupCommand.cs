@@ -48,7 +48,7 @@ public sealed class StartVScsiBackupCommand : BackupCommandBase
         var request = new PartitionBackupRequest(Partition, destination, Type, Compress, IncludeMedia, IncludeTape);
         var done = RunWithProgress($"Backing up {Partition}", Partition, async (progress, ct) =>
         {
-            var record = await PartitionBackups.BackupAsync(ModuleRuntime.Registry, folder, request, progress, ct).ConfigureAwait(false);
+            var record = await PartitionBackups.BackupAsync(ModuleRuntime.Registry, folder, request, progress, ct, Warn).ConfigureAwait(false);
             if (tape is not null)
             {
                 await using var archive = File.OpenRead(record.Path);

@@ -97,7 +97,8 @@ public sealed class ControlEndpoint : IAsyncDisposable
                 if (!gate.Wait(0)) return;                       // drop a report while the last one is still being sent
                 ControlMessages.SendAsync(writer, new ControlReply { Progress = p }).AsTask().ContinueWith(_ => gate.Release(), TaskScheduler.Default);
             });
-            var record = await PartitionBackups.BackupAsync(_registry, _folder, backup, progress, cancel.Token).ConfigureAwait(false);
+            var record = await PartitionBackups.BackupAsync(_registry, _folder, backup, progress, cancel.Token,
+                w => ControlMessages.SendAsync(writer, new ControlReply { Warning = w }).AsTask().GetAwaiter().GetResult()).ConfigureAwait(false);
             await gate.WaitAsync(cancel.Token).ConfigureAwait(false);
             await ControlMessages.SendAsync(writer, new ControlReply { Result = record }).ConfigureAwait(false);
         }
@@ -151,6 +152,7 @@ public sealed record ControlReply
     public BackupProgress? Progress { get; init; }
     public BackupRecord? Result { get; init; }
     public ControlError? Error { get; init; }
+    public string? Warning { get; init; }
 }
 
 internal static class ControlMessages
@@ -165,7 +167,7 @@ internal static class ControlMessages
 public static class ControlClient
 {
     public static async Task<BackupRecord> BackupAsync(string folder, int partitionId, PartitionBackupRequest request, IProgress<BackupProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<string>? warning = null)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
@@ -184,6 +186,7 @@ public static class ControlClient
         {
             var reply = JsonSerializer.Deserialize<ControlReply>(line, ControlMessages.Json)!;
             if (reply.Progress is { } p) progress?.Report(p);
+            else if (reply.Warning is { } w) warning?.Invoke(w);
             else if (reply.Result is { } record) return record;
             else if (reply.Error is { } error) throw new ServingException(error.Id, error.Message, request.Partition);
         }

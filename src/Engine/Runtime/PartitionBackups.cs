@@ -16,8 +16,12 @@ public sealed record PartitionBackupRequest(string Partition, string Destination
 /// </summary>
 public static class PartitionBackups
 {
+    /// <summary>
+    /// Takes the backup and enters it in the catalog. An incremental whose change tracking was lost
+    /// (a crash, an image changed while untracked) becomes a full backup, said through <paramref name="warning"/>.
+    /// </summary>
     public static async Task<BackupRecord> BackupAsync(ServingRegistry registry, string folder, PartitionBackupRequest request,
-        IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+        IProgress<BackupProgress>? progress, CancellationToken cancellationToken, Action<string>? warning = null)
     {
         BackupRequest engineRequest;
         using (var system = ManagedSystem.Open(folder))
@@ -27,7 +31,7 @@ public static class PartitionBackups
                 throw new ServingException("PartitionCannotServe", $"Partition '{p.Name}' is of type {p.Type}: it owns no storage; back up the server partitions that serve it.", p.Name);
             var served = registry.Find(folder, p.Id);
             if (served is null && IsServedElsewhere(folder, p.Id))   // that process holds the live disks: it takes the backup
-                return await ControlClient.BackupAsync(folder, p.Id, request with { Partition = p.Name }, progress, cancellationToken).ConfigureAwait(false);
+                return await ControlClient.BackupAsync(folder, p.Id, request with { Partition = p.Name }, progress, cancellationToken, warning).ConfigureAwait(false);
             var live = served?.DiskStores ?? new Dictionary<string, TrackedBlockStore>();
             var devices = system.GetVirtualDisks(p.Name)
                 .Select(d => new BackupDevice(d.Name, d.Path, d.BlockSize, live.GetValueOrDefault(d.Path))).ToList();
@@ -37,7 +41,16 @@ public static class PartitionBackups
                 throw new ServingException("NothingToBackUp", $"Partition '{p.Name}' has no virtual disks{(request.IncludeMedia || request.IncludeTape ? " or media" : "")} to back up.", p.Name);
             engineRequest = new BackupRequest(p.Name, devices, system.ExportConfiguration(p.Name).ToJson(), request.Destination, request.Type, request.Compress);
         }
-        var result = await BackupEngine.BackupAsync(engineRequest, progress, cancellationToken).ConfigureAwait(false);
+        BackupResult result;
+        try
+        {
+            result = await BackupEngine.BackupAsync(engineRequest, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TrackingLostException e) when (engineRequest.Type == BackupType.Incremental)
+        {
+            warning?.Invoke($"{e.Message.TrimEnd('.')}. A full backup is taken instead.");
+            result = await BackupEngine.BackupAsync(engineRequest with { Type = BackupType.Full }, progress, cancellationToken).ConfigureAwait(false);
+        }
         using (var system = ManagedSystem.Open(folder))
             return system.RecordBackup(ToRecord(result, engineRequest.Partition));
     }
