@@ -72,10 +72,10 @@ public static class BackupEngine
         var info = new BackupDeviceInfo(source.Device.Name, Path.GetFullPath(source.Device.Path), source.Size, source.Device.BlockSize,
             BackupMembers.DiskMember(source.Device.Name));
         if (type == BackupType.Full)
-            return new DevicePlan(info, ByteRange.Split(source.DataExtents, BackupMembers.SegmentSize), [], source.Read);
+            return new DevicePlan(info, ByteRange.Split(source.DataExtents(), BackupMembers.SegmentSize), [], source.Read);
         var changed = source.Changes.Changed.Where(c => c.Offset < source.Size)
             .Select(c => new ByteRange(c.Offset, Math.Min(c.End, source.Size) - c.Offset)).ToList();
-        var stored = ByteRange.Intersect(changed, source.DataExtents);
+        var stored = source.DataWithin(changed);
         return new DevicePlan(info, ByteRange.Split(stored, BackupMembers.SegmentSize), ByteRange.Subtract(changed, stored), source.Read);
     }
 

@@ -14,12 +14,14 @@ internal sealed class DeviceSource : IDisposable
     private readonly ChangedBlockTracker? _tracker;
     private bool _committed;
 
-    private DeviceSource(BackupDevice device, long size, IReadOnlyList<ByteRange> data, CbtCapture changes, DeviceRead read,
+    private readonly IReadOnlyList<ByteRange>? _map;
+
+    private DeviceSource(BackupDevice device, long size, IReadOnlyList<ByteRange>? map, CbtCapture changes, DeviceRead read,
         SafeFileHandle? file, ChangedBlockTracker? tracker)
     {
         Device = device;
         Size = size;
-        DataExtents = data;
+        _map = map;
         Changes = changes;
         Read = read;
         _file = file;
@@ -28,7 +30,16 @@ internal sealed class DeviceSource : IDisposable
 
     public BackupDevice Device { get; }
     public long Size { get; }
-    public IReadOnlyList<ByteRange> DataExtents { get; }
+    /// <summary>
+    /// The data extents (not holes) inside sorted, disjoint <paramref name="ranges"/>: from the
+    /// snapshot's map of the point in time, or asked of the file (SEEK_DATA/SEEK_HOLE) only where
+    /// the ranges are, so an incremental of a large, fragmented image does not walk all of it.
+    /// </summary>
+    public List<ByteRange> DataWithin(IReadOnlyList<ByteRange> ranges) =>
+        _map is not null ? ByteRange.Intersect(ranges, _map) : FileDataWithin(_file!, Size, ranges);
+
+    /// <summary>Every data extent of the device.</summary>
+    public List<ByteRange> DataExtents() => DataWithin([new ByteRange(0, Size)]);
     public CbtCapture Changes { get; }
     public DeviceRead Read { get; }
 
@@ -42,7 +53,7 @@ internal sealed class DeviceSource : IDisposable
         {
             var size = SparseFile.Length(file);
             var tracker = ChangedBlockTracker.Open(device.Path, size, tracksWrites: false);
-            return new DeviceSource(device, size, Extents(file, size), tracker.Capture(), (o, d, ct) => ReadFileAsync(file, o, d, ct), file, tracker);
+            return new DeviceSource(device, size, null, tracker.Capture(), (o, d, ct) => ReadFileAsync(file, o, d, ct), file, tracker);
         }
         catch
         {
@@ -68,15 +79,31 @@ internal sealed class DeviceSource : IDisposable
         _file?.Dispose();
     }
 
-    private static List<ByteRange> Extents(SafeFileHandle file, long size)
+    /// <summary>One pass over the ranges; an extent the file reported is reused for the ranges it spans.</summary>
+    private static List<ByteRange> FileDataWithin(SafeFileHandle file, long size, IReadOnlyList<ByteRange> ranges)
     {
         var result = new List<ByteRange>();
-        for (long offset = 0; offset < size;)
+        long knownStart = 0, knownEnd = 0;
+        var knownData = false;
+        foreach (var r in ranges)
         {
-            var (data, end) = SparseFile.Extent(file, offset, size);
-            end = Math.Min(Math.Max(end, offset + 1), size);
-            if (data) result.Add(new ByteRange(offset, end - offset));
-            offset = end;
+            var rangeEnd = Math.Min(r.End, size);
+            for (var offset = r.Offset; offset < rangeEnd;)
+            {
+                if (offset < knownStart || offset >= knownEnd)
+                {
+                    (knownData, knownEnd) = SparseFile.Extent(file, offset, size);
+                    knownEnd = Math.Min(Math.Max(knownEnd, offset + 1), size);
+                    knownStart = offset;
+                }
+                var end = Math.Min(knownEnd, rangeEnd);
+                if (knownData)
+                {
+                    if (result.Count > 0 && result[^1].End == offset) result[^1] = new ByteRange(result[^1].Offset, end - result[^1].Offset);
+                    else result.Add(new ByteRange(offset, end - offset));
+                }
+                offset = end;
+            }
         }
         return result;
     }
