@@ -2,7 +2,8 @@
 .SYNOPSIS
 The quick-start scenario: a managed system in a temporary folder where a Virtual I/O Server
 partition serves disks from a storage pool to two client partitions (one of which writes and
-reads its disk through real SCSI), and a second VIOS has an adapter serving the first.
+reads its disk through real SCSI), a second VIOS serves a tape drive to the first, and the first
+backs up everything it serves, online, into a folder and onto that tape.
 
 .EXAMPLE
 ./vscsi -File examples/QuickStart.ps1
@@ -26,7 +27,7 @@ $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -
 $null = New-VScsiServerAdapter -Partition vios1 -Slot 12 -RemotePartition lpar3 -RemoteSlot 3
 $null = New-VScsiClientAdapter -Partition lpar3 -Slot 3 -RemotePartition vios1 -RemoteSlot 12 -Required
 
-# vios2 has a server adapter for vios1 (for a tape, in a later release), written in HMC profile syntax.
+# vios2 has a server adapter for vios1 (for its tape drive), written in HMC profile syntax.
 Set-VScsiPartitionProfile -Partition vios2 -Name default_profile -VirtualScsiAdapters '21/server/1/vios1/5/0'
 Set-VScsiPartitionProfile -Partition vios1 -Name default_profile -VirtualScsiAdapters 'virtual_scsi_adapters+=5/client/2/vios2/21/0'
 
@@ -36,6 +37,13 @@ foreach ($client in @(@('lpar2', 'vhost0'), @('lpar3', 'vhost1'))) {
     $null = New-VScsiBackingDevice -Pool clients -Name "$($client[0])_root" -Size 256MB
     $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter $client[1] -BackingDevice "$($client[0])_root"
 }
+
+# vios2 owns a tape drive with a cartridge, which vios1 reaches as a client: "partitions A and B
+# use a tape drive attached to partition D".
+$null = New-VScsiMediaRepository -Partition vios2 -Path ([IO.Path]::Combine($SystemPath, 'vios2-library'))
+$null = New-VScsiTapeCartridge -Partition vios2 -Name weekly01 -Capacity 1GB
+$null = Add-VScsiTargetDevice -Partition vios2 -ServerAdapter vhost0 -Tape
+Mount-VScsiMedia -Partition vios2 -Device vttape0 -Media weekly01
 
 # Activate the servers first (this process serves their disks), then the clients.
 'vios1', 'vios2', 'lpar2', 'lpar3' | Start-VScsiPartition
@@ -56,6 +64,12 @@ $block = [byte[]]::new(512)
 [Text.Encoding]::ASCII.GetBytes('hello from lpar2').CopyTo($block, 0)
 Write-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 0 -Data $block -Confirm:$false
 "lpar2 read back: " + [Text.Encoding]::ASCII.GetString((Read-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 0 -Count 1), 0, 16)
+# Backing up vios1 backs up lpar2's and lpar3's disks: online, into a folder and onto vios2's tape.
+$tape = Connect-VScsiClient -Partition vios1 -Slot 5 | Get-VScsiClientDevice
+$backup = Start-VScsiBackup -Partition vios1 -Destination ([IO.Directory]::CreateDirectory([IO.Path]::Combine($SystemPath, 'backups')).FullName) -TapeDevice $tape -Compress
+Get-VScsiBackup | Out-Default
+"Backup check: valid = $((Test-VScsiBackup $backup).IsValid)"
+Get-VScsiTapeCartridge | Out-Default
 $findings = @(Test-VScsiConfiguration)
 "Configuration check: $($findings.Count) problem(s)."
 $findings | Out-Default

@@ -9,19 +9,7 @@ Describe 'Backing up a server partition' {
         $backups = [IO.Path]::Combine($sys, 'backups')
         $null = [IO.Directory]::CreateDirectory($backups)
 
-        function Invoke-Tool([string] $program, [string[]] $arguments, [string] $folder = $sys) {
-            $start = [Diagnostics.ProcessStartInfo]::new($program)
-            foreach ($a in $arguments) { $start.ArgumentList.Add($a) }
-            $start.WorkingDirectory = $folder
-            $start.RedirectStandardOutput = $true
-            $start.RedirectStandardError = $true
-            $process = [Diagnostics.Process]::Start($start)
-            $stderr = $process.StandardError.ReadToEndAsync()
-            $stdout = $process.StandardOutput.ReadToEnd()
-            $process.WaitForExit()
-            if ($process.ExitCode -ne 0) { throw "$program failed ($($process.ExitCode)): $($stderr.Result)" }
-            $stdout
-        }
+        . ([IO.Path]::Combine($PSScriptRoot, 'TestTools.ps1'))
         function Get-Hash([string] $path) { [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([IO.File]::ReadAllBytes($path))) }
         function New-Pattern([int] $seed, [int] $length) { $b = [byte[]]::new($length); [Random]::new($seed).NextBytes($b); , $b }
 
@@ -64,14 +52,14 @@ Describe 'Backing up a server partition' {
     }
 
     It 'GNU tar lists the archive and extracts the images byte for byte with holes kept' {
-        $listing = Invoke-Tool 'tar' @('-tvf', $full.Path)
+        $listing = Invoke-Tool 'tar' @('-tvf', $full.Path) $sys
         $listing | Should -Match 'vscsi-config.json'
         $listing | Should -Match 'disks/lpar2_root.img'
         $out = [IO.Path]::Combine($sys, 'extracted')
         $null = [IO.Directory]::CreateDirectory($out)
         $null = Invoke-Tool 'tar' @('-xf', $full.Path) $out
         Get-Hash ([IO.Path]::Combine($out, 'disks', 'lpar2_root.img')) | Should -Be $fullRoot
-        $used = Invoke-Tool 'du' @('-k', [IO.Path]::Combine($out, 'disks', 'lpar2_root.img'))
+        $used = Invoke-Tool 'du' @('-k', [IO.Path]::Combine($out, 'disks', 'lpar2_root.img')) $sys
         [int]($used -split '\s+')[0] | Should -BeLessThan 4096                       # 32 MiB image, about 1.5 MiB of data
         [IO.File]::ReadAllText([IO.Path]::Combine($out, 'vscsi-config.json')) | Should -Match 'lpar3_data'
     }

@@ -10,20 +10,7 @@ Describe 'Optical and tape drives served by a VIOS' {
         $work = [IO.Path]::Combine($sys, 'work')
         $null = [IO.Directory]::CreateDirectory($work)
 
-        # Runs a program; returns its standard output, throws with its standard error when it fails.
-        function Invoke-Tool([string] $program, [string[]] $arguments) {
-            $start = [Diagnostics.ProcessStartInfo]::new($program)
-            foreach ($a in $arguments) { $start.ArgumentList.Add($a) }
-            $start.WorkingDirectory = $work
-            $start.RedirectStandardOutput = $true
-            $start.RedirectStandardError = $true
-            $process = [Diagnostics.Process]::Start($start)
-            $stderr = $process.StandardError.ReadToEndAsync()
-            $stdout = $process.StandardOutput.ReadToEnd()
-            $process.WaitForExit()
-            if ($process.ExitCode -ne 0) { throw "$program failed ($($process.ExitCode)): $($stderr.Result)" }
-            $stdout
-        }
+        . ([IO.Path]::Combine($PSScriptRoot, 'TestTools.ps1'))
 
         # The records and tape marks of a SIMH tape image (32-bit little-endian length before and
         # after each record, data padded to even length, a zero word for a tape mark), read from
@@ -59,7 +46,7 @@ Describe 'Optical and tape drives served by a VIOS' {
         $null = [IO.Directory]::CreateDirectory($content)
         [IO.File]::WriteAllText([IO.Path]::Combine($content, 'README.TXT'), 'VScsi optical acceptance')
         $iso = [IO.Path]::Combine($work, 'install.iso')
-        $null = Invoke-Tool 'genisoimage' @('-quiet', '-V', 'VSCSI_TEST', '-o', $iso, $content)
+        $null = Invoke-Tool 'genisoimage' @('-quiet', '-V', 'VSCSI_TEST', '-o', $iso, $content) $work
     }
 
     AfterAll {
@@ -138,11 +125,11 @@ Describe 'Optical and tape drives served by a VIOS' {
         $portal = (Get-VScsiPartition -Name vios1 -SystemPath $sys).IscsiPortal
         $target = (Get-VScsiServerAdapter -Partition vios1 -Name vhost0 -SystemPath $sys).IscsiName
         $initiator = (Get-VScsiClientAdapter -Partition lpar2 -Name vscsi0 -SystemPath $sys).InitiatorName
-        $inq = Invoke-Tool 'iscsi-inq' @('-i', $initiator, "iscsi://$portal/$target/0")
+        $inq = Invoke-Tool 'iscsi-inq' @('-i', $initiator, "iscsi://$portal/$target/0") $work
         $inq | Should -Match 'Peripheral Device Type:MMC'
         $inq | Should -Match 'Removable:1'
         $reader = [IO.Path]::Combine($work, 'iscsi-read-block')
-        $null = Invoke-Tool 'cc' @('-o', $reader, [IO.Path]::Combine($PSScriptRoot, 'tools', 'iscsi-read-block.c'), '-liscsi')
+        $null = Invoke-Tool 'cc' @('-o', $reader, [IO.Path]::Combine($PSScriptRoot, 'tools', 'iscsi-read-block.c'), '-liscsi') $work
         $sector = [IO.Path]::Combine($work, 'sector16.bin')
         $start = [Diagnostics.ProcessStartInfo]::new('sh')
         foreach ($a in @('-c', "'$reader' '$initiator' 'iscsi://$portal/$target/0' 16 1 2048 > '$sector'")) { $start.ArgumentList.Add($a) }
@@ -169,7 +156,7 @@ Describe 'Optical and tape drives served by a VIOS' {
         [Random]::new(5).NextBytes($payload)
         [IO.File]::WriteAllBytes([IO.Path]::Combine($content, 'payload.bin'), $payload)
         $tar = [IO.Path]::Combine($work, 'content.tar')
-        $null = Invoke-Tool 'tar' @('-b', '20', '-cf', $tar, '-C', $work, 'content')
+        $null = Invoke-Tool 'tar' @('-b', '20', '-cf', $tar, '-C', $work, 'content') $work
         Set-VScsiTapePosition -Device $rmt -Rewind
         Write-VScsiTape -Device $rmt -Path $tar -BlockSize 10240 -Confirm:$false
         Write-VScsiTape -Device $rmt -Path $iso -BlockSize 65536 -Confirm:$false         # a second file after the filemark
@@ -177,7 +164,7 @@ Describe 'Optical and tape drives served by a VIOS' {
         $back = [IO.Path]::Combine($work, 'back.tar')
         $null = Read-VScsiTape -Device $rmt -Path $back
         [Convert]::ToBase64String([IO.File]::ReadAllBytes($back)) | Should -Be ([Convert]::ToBase64String([IO.File]::ReadAllBytes($tar)))
-        Invoke-Tool 'tar' @('-tf', $back) | Should -Match 'content/payload.bin'
+        Invoke-Tool 'tar' @('-tf', $back) $work | Should -Match 'content/payload.bin'
         $second = [IO.Path]::Combine($work, 'second.iso')
         $null = Read-VScsiTape -Device $rmt -Path $second
         [IO.FileInfo]::new($second).Length | Should -Be ([IO.FileInfo]::new($iso).Length)
@@ -217,7 +204,7 @@ Describe 'Optical and tape drives served by a VIOS' {
         Set-VScsiTapePosition -Device $rmtOther -Rewind
         $back = [IO.Path]::Combine($work, 'other.tar')
         $null = Read-VScsiTape -Device $rmtOther -Path $back
-        Invoke-Tool 'tar' @('-tf', $back) | Should -Match 'content/README.TXT'
+        Invoke-Tool 'tar' @('-tf', $back) $work | Should -Match 'content/README.TXT'
     }
 
     It 'a write-protected cartridge answers DATA PROTECT and a full one VOLUME OVERFLOW' {

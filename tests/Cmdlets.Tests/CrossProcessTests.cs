@@ -17,39 +17,11 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
     [Fact]
     public async Task SecondProcess_ConnectsOverIscsiAndReadsWhatTheServingProcessWrote()
     {
-        var sys = ps.NewTempSystemPath();
-        var setup = ps.Run($"""
-            $sys = '{sys}'
-            $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
-            $null = New-VScsiPartition -Name lpar2 -Type AixLinux -SystemPath $sys
-            $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -RemotePartition lpar2 -RemoteSlot 3 -SystemPath $sys
-            $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -RemoteSlot 11 -SystemPath $sys
-            $null = New-VScsiVirtualDisk -Partition vios1 -Name root -Path ([IO.Path]::Combine($sys, 'root.img')) -Size 16MB -SystemPath $sys
-            $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter vhost0 -BackingDevice root -SystemPath $sys
-            """);
-        Assert.Empty(setup.Errors);
+        var sys = NewVios1ServingLpar2();
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Host);
-        start.ArgumentList.Add("-Command");
-        start.ArgumentList.Add($"""
-            $ErrorActionPreference = 'Stop'
-            $sys = '{sys}'
-            {Pattern}
-            Start-VScsiPartition -Name vios1 -IscsiPortal 127.0.0.1:0 -SystemPath $sys
-            $null = Connect-VScsiClient -Partition lpar2 -SystemPath $sys
-            Write-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 64 -Data $pattern -Confirm:$false
-            [Console]::Out.WriteLine('READY')
-            [Console]::Out.Flush()
-            $null = [Console]::In.ReadLine()
-            Stop-VScsiPartition -Name vios1 -Confirm:$false -SystemPath $sys
-            """);
-        using var server = Process.Start(start)!;
+        using var server = await StartServingHostAsync(sys, "-IscsiPortal 127.0.0.1:0 ");
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var ready = await server.StandardOutput.ReadLineAsync(timeout.Token);
-            Assert.True(ready == "READY", $"the serving process said '{ready}': {await ErrorsOf(server)}");
 
             var client = ps.Run($"""
                 $sys = '{sys}'
@@ -69,18 +41,65 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
         }
         finally
         {
-            await server.StandardInput.WriteLineAsync();
-            server.StandardInput.Close();
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await server.WaitForExitAsync(exit.Token);
+            await StopAsync(server);
         }
-        Assert.Equal(0, server.ExitCode);
     }
 
-    private static async Task<string> ErrorsOf(Process p)
+    /// <summary>A new system where vios1 serves lpar2 a 16 MiB disk, root, on vhost0.</summary>
+    private string NewVios1ServingLpar2()
     {
-        if (!p.HasExited) return "(still running)";
-        return await p.StandardError.ReadToEndAsync();
+        var sys = ps.NewTempSystemPath();
+        var setup = ps.Run($"""
+            $sys = '{sys}'
+            $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
+            $null = New-VScsiPartition -Name lpar2 -Type AixLinux -SystemPath $sys
+            $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -RemotePartition lpar2 -RemoteSlot 3 -SystemPath $sys
+            $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -RemoteSlot 11 -SystemPath $sys
+            $null = New-VScsiVirtualDisk -Partition vios1 -Name root -Path ([IO.Path]::Combine($sys, 'root.img')) -Size 16MB -SystemPath $sys
+            $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter vhost0 -BackingDevice root -SystemPath $sys
+            """);
+        Assert.Empty(setup.Errors);
+        return sys;
+    }
+
+    /// <summary>
+    /// Starts a vscsi host that serves vios1 (with <paramref name="serveOptions"/>), writes the pattern
+    /// at LBA 64 through lpar2's session and waits for a line on its standard input to stop.
+    /// </summary>
+    private static async Task<Process> StartServingHostAsync(string sys, string serveOptions)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Host);
+        start.ArgumentList.Add("-Command");
+        start.ArgumentList.Add($"""
+            $ErrorActionPreference = 'Stop'
+            $sys = '{sys}'
+            {Pattern}
+            Start-VScsiPartition -Name vios1 {serveOptions}-SystemPath $sys
+            $null = Connect-VScsiClient -Partition lpar2 -SystemPath $sys
+            Write-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 64 -Data $pattern -Confirm:$false
+            [Console]::Out.WriteLine('READY')
+            [Console]::Out.Flush()
+            $null = [Console]::In.ReadLine()
+            Stop-VScsiPartition -Name vios1 -Confirm:$false -SystemPath $sys
+            """);
+        var server = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ready = await server.StandardOutput.ReadLineAsync(timeout.Token);
+        if (ready == "READY") return server;
+        server.Kill(entireProcessTree: true);
+        await server.WaitForExitAsync();
+        throw new Xunit.Sdk.XunitException($"the serving process said '{ready}': {await server.StandardError.ReadToEndAsync()}");
+    }
+
+    /// <summary>Tells the serving host to stop, and checks it stopped cleanly.</summary>
+    private static async Task StopAsync(Process server)
+    {
+        await server.StandardInput.WriteLineAsync();
+        server.StandardInput.Close();
+        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await server.WaitForExitAsync(exit.Token);
+        Assert.Equal(0, server.ExitCode);
     }
 
     [Fact]
@@ -118,38 +137,10 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
     [Fact]
     public async Task Backup_OfAPartitionServedElsewhere_IsTakenByTheServingProcess()
     {
-        var sys = ps.NewTempSystemPath();
-        var setup = ps.Run($"""
-            $sys = '{sys}'
-            $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
-            $null = New-VScsiPartition -Name lpar2 -Type AixLinux -SystemPath $sys
-            $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -RemotePartition lpar2 -RemoteSlot 3 -SystemPath $sys
-            $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -RemoteSlot 11 -SystemPath $sys
-            $null = New-VScsiVirtualDisk -Partition vios1 -Name root -Path ([IO.Path]::Combine($sys, 'root.img')) -Size 16MB -SystemPath $sys
-            $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter vhost0 -BackingDevice root -SystemPath $sys
-            """);
-        Assert.Empty(setup.Errors);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Host);
-        start.ArgumentList.Add("-Command");
-        start.ArgumentList.Add($"""
-            $ErrorActionPreference = 'Stop'
-            $sys = '{sys}'
-            {Pattern}
-            Start-VScsiPartition -Name vios1 -SystemPath $sys
-            $null = Connect-VScsiClient -Partition lpar2 -SystemPath $sys
-            Write-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 64 -Data $pattern -Confirm:$false
-            [Console]::Out.WriteLine('READY')
-            [Console]::Out.Flush()
-            $null = [Console]::In.ReadLine()
-            Stop-VScsiPartition -Name vios1 -Confirm:$false -SystemPath $sys
-            """);
-        using var server = Process.Start(start)!;
+        var sys = NewVios1ServingLpar2();
+        using var server = await StartServingHostAsync(sys, "");
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var ready = await server.StandardOutput.ReadLineAsync(timeout.Token);
-            Assert.True(ready == "READY", $"the serving process said '{ready}': {await ErrorsOf(server)}");
             var backup = ps.Run($"""
                 $sys = '{sys}'
                 {Pattern}
@@ -165,11 +156,7 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
         }
         finally
         {
-            await server.StandardInput.WriteLineAsync();
-            server.StandardInput.Close();
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await server.WaitForExitAsync(exit.Token);
+            await StopAsync(server);
         }
-        Assert.Equal(0, server.ExitCode);
     }
 }

@@ -26,14 +26,7 @@ public sealed partial class ManagedSystem
             throw new ConfigurationException(ConfigurationError.MediaRepositoryExists, $"Partition '{p.Name}' already has a media repository; a partition has one.", p.Name);
         if (repositories.Any(r => r.Path == full) || LoadPools(c).Any(x => x.Path == full))
             throw new ConfigurationException(ConfigurationError.StoragePoolPathInUse, $"'{full}' is already a media repository or storage pool.", full);
-        try
-        {
-            Directory.CreateDirectory(full);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException(ConfigurationError.MediaFileError, $"Cannot create the repository folder '{full}': {e.Message}", full, e);
-        }
+        CreateFolder(full, ConfigurationError.MediaFileError, "repository");
         Exec(c, "INSERT INTO media_repository (partition_id, path, size_bytes) VALUES ($p, $path, $size)",
             ("$p", p.Id), ("$path", full), ("$size", sizeBytes is long size ? size : DBNull.Value));
         return ToRepository(c, s, LoadRepositories(c).Single(r => r.PartitionId == p.Id));

@@ -22,14 +22,7 @@ public sealed partial class ManagedSystem
             throw new ConfigurationException(ConfigurationError.StoragePoolNameInUse, $"A storage pool named '{name}' already exists.", name);
         if (pools.Find(x => x.Path == full) is { } holder)
             throw new ConfigurationException(ConfigurationError.StoragePoolPathInUse, $"'{full}' is already storage pool '{holder.Name}'.", full);
-        try
-        {
-            Directory.CreateDirectory(full);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"Cannot create the pool folder '{full}': {e.Message}", full, e);
-        }
+        CreateFolder(full, ConfigurationError.VirtualDiskFileError, "pool");
         Exec(c, "INSERT INTO storage_pool (partition_id, name, path, size_bytes) VALUES ($p, $n, $path, $size)",
             ("$p", p.Id), ("$n", name), ("$path", full), ("$size", sizeBytes is long size ? size : DBNull.Value));
         return ToPool(c, s, LoadPools(c).Single(x => x.Name == name));
@@ -52,6 +45,19 @@ public sealed partial class ManagedSystem
         Exec(c, "DELETE FROM storage_pool WHERE id = $id", ("$id", pool.Id));
         return result;
     });
+
+    /// <summary>Creates a pool's or repository's folder; failing to is <paramref name="error"/>.</summary>
+    private static void CreateFolder(string path, ConfigurationError error, string what)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException(error, $"Cannot create the {what} folder '{path}': {e.Message}", path, e);
+        }
+    }
 
     private static List<PoolRow> LoadPools(SqliteConnection c) => Rows(c, "SELECT id, partition_id, name, path, size_bytes FROM storage_pool ORDER BY id",
         r => new PoolRow(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetInt64(4)));

@@ -240,7 +240,6 @@ public sealed class ServingRegistry : IAsyncDisposable
     {
         var key = Key(folder, partitionId);
         if (!_served.TryRemove(key, out var served)) return;
-        if (served.Control is { } control) await control.DisposeAsync().ConfigureAwait(false);
         if (served.Portal is { } portal)
         {
             foreach (var entry in served.IscsiTargets) portal.Remove(entry.Iqn);
@@ -538,6 +537,7 @@ public sealed class ServedPartition : IDisposable
 
     public void Dispose()
     {
+        Control?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (var t in Targets.Values) t.Reset();
         foreach (var unit in Targets.Values.SelectMany(t => t.Luns.Select(l => t[l])).OfType<LogicalUnit>()) Eject(unit);
         foreach (var (store, _) in _stores.Values) store.DisposeAsync().AsTask().GetAwaiter().GetResult();   // last: the trackers record a clean close
