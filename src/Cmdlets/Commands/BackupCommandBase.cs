@@ -91,7 +91,12 @@ public abstract class BackupCommandBase : VScsiCmdlet
             return null;
         }
         var found = PartitionBackups.ScanAsync(path, CancellationToken.None).GetAwaiter().GetResult();
-        return Use(s => found.Select(s.RecordBackup).ToList());
+        var recorded = new List<BackupRecord>();
+        foreach (var b in found)
+        {
+            if (Use(s => s.RecordBackup(b)) is { } r) recorded.Add(r);      // an archive of a partition this system lacks is reported and skipped
+        }
+        return recorded;
     }
 
     /// <summary>One backup of the catalog by id (a GUID or a VScsiBackup object), or null after writing BackupNotFound.</summary>
