@@ -99,6 +99,14 @@ Describe 'Optical and tape drives served by a VIOS' {
         (Invoke-VScsiCommand -Device cd0 -Cdb ([byte[]](0, 0, 0, 0, 0, 0)) -Confirm:$false).Description | Should -Be 'Medium not present'
     }
 
+    It 'a client ejecting the disc (START STOP UNIT) unloads it in the configuration too' {
+        Mount-VScsiMedia -Device vtopt0 -Media install -SystemPath $sys
+        $r = Invoke-VScsiCommand -Device cd0 -Cdb ([byte[]](0x1B, 0, 0, 0, 2, 0)) -Confirm:$false       # LoEj=1, Start=0
+        $r.Status | Should -Be 'Good'
+        (Get-VScsiMapping -Partition vios1 -ServerAdapter vhost0 -SystemPath $sys | Where-Object Device -eq 'vtopt0').BackingDevice | Should -BeNullOrEmpty
+        @((Get-VScsiMedia -Name install -SystemPath $sys).LoadedIn) | Should -HaveCount 0
+    }
+
     It 'loads read-only media in two drives but rewritable media in one' {
         $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter vhost0 -Optical -SystemPath $sys
         Mount-VScsiMedia -Device vtopt0 -Media install -SystemPath $sys

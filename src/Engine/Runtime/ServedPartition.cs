@@ -21,8 +21,11 @@ public sealed class ServedPartition : IDisposable
 
     private readonly ConcurrentDictionary<int, ScsiTarget> _targets;
 
-    private ServedPartition(string name, ConcurrentDictionary<int, ScsiTarget> targets, Dictionary<string, (TrackedBlockStore, int)> stores, FileStream serveLock)
+    private readonly string _folder;
+
+    private ServedPartition(string folder, string name, ConcurrentDictionary<int, ScsiTarget> targets, Dictionary<string, (TrackedBlockStore, int)> stores, FileStream serveLock)
     {
+        _folder = folder;
         Name = name;
         _targets = targets;
         _stores = stores;
@@ -54,7 +57,7 @@ public sealed class ServedPartition : IDisposable
         {
             throw new ServingException("PartitionServedElsewhere", $"Partition '{p.Name}' is served by another process (lock {lockPath}).", p.Name, e);
         }
-        var served = new ServedPartition(p.Name, new ConcurrentDictionary<int, ScsiTarget>(), new(StringComparer.Ordinal), serveLock);
+        var served = new ServedPartition(folder, p.Name, new ConcurrentDictionary<int, ScsiTarget>(), new(StringComparer.Ordinal), serveLock);
         try
         {
             foreach (var m in mappings)
@@ -80,7 +83,7 @@ public sealed class ServedPartition : IDisposable
         switch (device.Kind)
         {
             case TargetDeviceKind.Optical:
-                var drive = new OpticalLogicalUnit(new LogicalUnitIdentity("VSCSI", "VOPTICAL", "0001", serial, device.UnitId));
+                var drive = new OpticalLogicalUnit(new LogicalUnitIdentity("VSCSI", "VOPTICAL", "0001", serial, device.UnitId)) { Ejected = () => ForgetMedia(device) };
                 if (device.Media is { } disc) drive.Load(OpenOptical(disc));
                 return drive;
             case TargetDeviceKind.Tape:
@@ -122,6 +125,20 @@ public sealed class ServedPartition : IDisposable
     internal IReadOnlyDictionary<string, TrackedBlockStore> DiskStores
     {
         get { lock (_gate) return _stores.ToDictionary(kv => kv.Key, kv => kv.Value.Store); }
+    }
+
+    /// <summary>A client ejected the disc (START STOP UNIT): the configuration forgets the load, as unloadopt would.</summary>
+    private void ForgetMedia(TargetDevice device)
+    {
+        try
+        {
+            using var system = ManagedSystem.Open(_folder);
+            system.UnloadMedia(device.PartitionId.ToString(System.Globalization.CultureInfo.InvariantCulture), device.Name);
+        }
+        catch (ConfigurationException)
+        {
+            // Already unloaded, or the database is busy: the drive is empty either way, and Mount-/Dismount-VScsiMedia set the record right.
+        }
     }
 
     private static OpticalMedia OpenOptical(VirtualMedia media) => OpticalMedia.Open(media.Path, rewritable: !media.ReadOnly);

@@ -72,6 +72,9 @@ public sealed class OpticalLogicalUnit : LogicalUnit
 
     public OpticalMedia? Media => _media;
 
+    /// <summary>Called after a client ejected the media with START STOP UNIT, so the owner can forget the load.</summary>
+    public Action? Ejected { get; set; }
+
     /// <summary>PREVENT ALLOW MEDIUM REMOVAL: while set, ejecting is refused (Dismount-VScsiMedia needs -Force).</summary>
     public bool RemovalPrevented { get; private set; }
 
@@ -149,7 +152,9 @@ public sealed class OpticalLogicalUnit : LogicalUnit
         bool loadEject = (cdb[4] & 0x02) != 0, start = (cdb[4] & 0x01) != 0;
         if (!loadEject || start) return ScsiResult.Good();
         if (RemovalPrevented) return ScsiResult.Check(SenseReason.MediumRemovalPrevented);
-        Unload()?.Dispose();
+        if (Unload() is not { } media) return ScsiResult.Good();
+        media.Dispose();
+        Ejected?.Invoke();
         return ScsiResult.Good();
     }
 
