@@ -9,6 +9,8 @@ using VScsi.Engine.Storage;
 //   full    a full VScsi backup of the same images (offline: read from the files)
 //   incr    an incremental after writing 1% of the 4 KiB blocks at random through a tracked store
 //   incr-c  an incremental after writing 1% of the blocks in runs of 64 KiB (clustered, as file systems write)
+//   online  an incremental of the images while they are open as served disks (snapshot, copy-on-write),
+//           after 1% random 4 KiB writes through them
 //   copy    a raw copy of the images (File.Copy, the restore's limit)
 //   restore a restore of the full backup to new files
 // Prints the medians (seconds) and the ratios the issue asks for.
@@ -31,12 +33,18 @@ try
         Add("tar", Time(() => Tar(Path.Combine(output, "peer.tar"), root, images)));
         var full = await BackupEngine.BackupAsync(new BackupRequest("bench", devices, "{}"u8.ToArray(), output), null, CancellationToken.None);
         Add("full", full.Duration.TotalSeconds);
-        await Touch(images, clustered: false);
+        await TouchFiles(images, clustered: false);
         var inc = await BackupEngine.BackupAsync(new BackupRequest("bench", devices, "{}"u8.ToArray(), output, BackupType.Incremental), null, CancellationToken.None);
         Add("incr", inc.Duration.TotalSeconds);
-        await Touch(images, clustered: true);
+        await TouchFiles(images, clustered: true);
         var incC = await BackupEngine.BackupAsync(new BackupRequest("bench", devices, "{}"u8.ToArray(), output, BackupType.Incremental), null, CancellationToken.None);
         Add("incr-c", incC.Duration.TotalSeconds);
+        var served = images.Select(i => TrackedBlockStore.Open(FileBlockStore.Open(i))).ToList();
+        await Touch(served, clustered: false);
+        var live = devices.Select((d, i) => d with { Live = served[i] }).ToList();
+        var online = await BackupEngine.BackupAsync(new BackupRequest("bench", live, "{}"u8.ToArray(), output, BackupType.Incremental), null, CancellationToken.None);
+        Add("online", online.Duration.TotalSeconds);
+        foreach (var store in served) await store.DisposeAsync();
         Add("copy", Time(() => { foreach (var i in images) File.Copy(i, Path.Combine(output, "copy-" + Path.GetFileName(i))); }));
         var targets = images.Select(i => new RestoreTarget(Path.GetFileNameWithoutExtension(i), Path.Combine(output, "restored-" + Path.GetFileName(i)))).ToList();
         var watch = Stopwatch.StartNew();
@@ -49,10 +57,10 @@ try
     var data = (long)sizeMiB * count / 2;
     Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-ddTHH:mmZ}, {Environment.ProcessorCount} cores, {count} x {sizeMiB} MiB sparse images, {data} MiB of data, medians of {runs} runs (seconds)");
     Console.WriteLine($"{"step",-10} {"seconds",8}  MiB/s of data");
-    foreach (var name in new[] { "tar", "full", "incr", "incr-c", "copy", "restore" })
+    foreach (var name in new[] { "tar", "full", "incr", "incr-c", "online", "copy", "restore" })
         Console.WriteLine($"{name,-10} {M(name),8:F3}  {data / M(name),8:F0}");
     Console.WriteLine($"full vs tar --sparse: {M("tar") / M("full"):F2}x faster (goal > 1)");
-    Console.WriteLine($"full vs incremental, 1% random 4 KiB blocks: {M("full") / M("incr"):F1}x; 1% in 64 KiB runs: {M("full") / M("incr-c"):F1}x (goal >= 20)");
+    Console.WriteLine($"full vs incremental, 1% random 4 KiB blocks: {M("full") / M("incr"):F1}x; 1% in 64 KiB runs: {M("full") / M("incr-c"):F1}x; online, 1% random: {M("full") / M("online"):F1}x (goal >= 20)");
     Console.WriteLine($"restore vs raw copy: {M("copy") / M("restore"):F2} of the copy's speed (the copy reads holes as zeros and writes them)");
 }
 finally
@@ -88,12 +96,20 @@ static async Task MakeImage(string path, long size)
 }
 
 // Writes 1% of each image's 4 KiB blocks through a tracked store (so the changes are tracked, as when served).
-static async Task Touch(List<string> images, bool clustered)
+static async Task TouchFiles(List<string> images, bool clustered)
 {
-    var block = new byte[4096];
     foreach (var image in images)
     {
         await using var store = TrackedBlockStore.Open(FileBlockStore.Open(image));
+        await Touch([store], clustered);
+    }
+}
+
+static async Task Touch(List<TrackedBlockStore> stores, bool clustered)
+{
+    var block = new byte[4096];
+    foreach (var store in stores)
+    {
         var blocks = (long)store.BlockCount * 512 / 4096;
         var touches = blocks / 100;
         for (long i = 0; i < touches;)

@@ -31,6 +31,21 @@ public readonly record struct ByteRange(long Offset, long Length)
         return result;
     }
 
+    /// <summary>Sorted, disjoint, merged ranges covering both sorted, disjoint <paramref name="a"/> and <paramref name="b"/>.</summary>
+    public static List<ByteRange> Union(IReadOnlyList<ByteRange> a, IReadOnlyList<ByteRange> b)
+    {
+        var result = new List<ByteRange>(a.Count + b.Count);
+        int i = 0, j = 0;
+        while (i < a.Count || j < b.Count)
+        {
+            var next = j >= b.Count || (i < a.Count && a[i].Offset <= b[j].Offset) ? a[i++] : b[j++];
+            if (result.Count > 0 && next.Offset <= result[^1].End)
+                result[^1] = new ByteRange(result[^1].Offset, Math.Max(result[^1].End, next.End) - result[^1].Offset);
+            else result.Add(next);
+        }
+        return result;
+    }
+
     /// <summary>The parts of sorted, disjoint <paramref name="a"/> outside sorted, disjoint <paramref name="b"/>.</summary>
     public static List<ByteRange> Subtract(IReadOnlyList<ByteRange> a, IReadOnlyList<ByteRange> b)
     {

@@ -14,14 +14,14 @@ internal sealed class DeviceSource : IDisposable
     private readonly ChangedBlockTracker? _tracker;
     private bool _committed;
 
-    private readonly IReadOnlyList<ByteRange>? _map;
+    private readonly Func<IReadOnlyList<ByteRange>, List<ByteRange>> _dataWithin;
 
-    private DeviceSource(BackupDevice device, long size, IReadOnlyList<ByteRange>? map, CbtCapture changes, DeviceRead read,
+    private DeviceSource(BackupDevice device, long size, Func<IReadOnlyList<ByteRange>, List<ByteRange>> dataWithin, CbtCapture changes, DeviceRead read,
         SafeFileHandle? file, ChangedBlockTracker? tracker)
     {
         Device = device;
         Size = size;
-        _map = map;
+        _dataWithin = dataWithin;
         Changes = changes;
         Read = read;
         _file = file;
@@ -31,12 +31,11 @@ internal sealed class DeviceSource : IDisposable
     public BackupDevice Device { get; }
     public long Size { get; }
     /// <summary>
-    /// The data extents (not holes) inside sorted, disjoint <paramref name="ranges"/>: from the
-    /// snapshot's map of the point in time, or asked of the file (SEEK_DATA/SEEK_HOLE) only where
-    /// the ranges are, so an incremental of a large, fragmented image does not walk all of it.
+    /// The data extents (not holes) inside sorted, disjoint <paramref name="ranges"/>, as of the
+    /// snapshot point or asked of the file (SEEK_DATA/SEEK_HOLE), only where the ranges are, so an
+    /// incremental of a large, fragmented image does not walk all of it.
     /// </summary>
-    public List<ByteRange> DataWithin(IReadOnlyList<ByteRange> ranges) =>
-        _map is not null ? ByteRange.Intersect(ranges, _map) : FileDataWithin(_file!, Size, ranges);
+    public List<ByteRange> DataWithin(IReadOnlyList<ByteRange> ranges) => _dataWithin(ranges);
 
     /// <summary>Every data extent of the device.</summary>
     public List<ByteRange> DataExtents() => DataWithin([new ByteRange(0, Size)]);
@@ -44,7 +43,7 @@ internal sealed class DeviceSource : IDisposable
     public DeviceRead Read { get; }
 
     public static DeviceSource FromSnapshot(BackupDevice device, StoreSnapshot snapshot) =>
-        new(device, snapshot.Size, snapshot.DataExtents, snapshot.Changes, snapshot.ReadAsync, null, null);
+        new(device, snapshot.Size, snapshot.DataWithin, snapshot.Changes, snapshot.ReadAsync, null, null);
 
     public static DeviceSource FromFile(BackupDevice device)
     {
@@ -53,7 +52,7 @@ internal sealed class DeviceSource : IDisposable
         {
             var size = SparseFile.Length(file);
             var tracker = ChangedBlockTracker.Open(device.Path, size, tracksWrites: false);
-            return new DeviceSource(device, size, null, tracker.Capture(), (o, d, ct) => ReadFileAsync(file, o, d, ct), file, tracker);
+            return new DeviceSource(device, size, r => FileDataWithin(file, size, r), tracker.Capture(), (o, d, ct) => ReadFileAsync(file, o, d, ct), file, tracker);
         }
         catch
         {

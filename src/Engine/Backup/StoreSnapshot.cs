@@ -8,12 +8,15 @@ namespace VScsi.Engine.Backup;
 /// A point-in-time view of a <see cref="TrackedBlockStore"/>: chunks written after the snapshot
 /// point are copied, before the write, into a temporary copy-on-write file (deleted on dispose);
 /// <see cref="ReadAsync"/> serves them from there and everything else from the live store. The
-/// extent map (data vs holes) and the changed set are those of the snapshot point. If the COW file
-/// cannot grow (a full disk) the snapshot is invalidated rather than failing client writes.
+/// changed set is captured at the snapshot point; the extent map (data vs holes) is worked out
+/// afterwards, outside the writers' pause, from the live store corrected by what copy-on-write
+/// preserved (a chunk that was a hole is recorded as such, not copied). If the COW file cannot grow
+/// (a full disk) the snapshot is invalidated rather than failing client writes.
 /// </summary>
 public sealed class StoreSnapshot : IAsyncDisposable
 {
     private const int StripeCount = 64;
+    private const long HoleSlot = -1;                    // a preserved chunk that was a hole: nothing copied, it reads as zeros
 
     private readonly TrackedBlockStore _store;
     private readonly SafeFileHandle _cow;
@@ -32,7 +35,6 @@ public sealed class StoreSnapshot : IAsyncDisposable
         BlockSize = store.BlockSize;
         Size = store.SizeBytes;
         Changes = changes;
-        DataExtents = MapExtents(store);
         CowPath = Path.Combine(cowFolder, $".vscsi-cow-{Guid.NewGuid():N}.tmp");
         _cow = File.OpenHandle(CowPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None,
             FileOptions.Asynchronous | FileOptions.DeleteOnClose);
@@ -44,8 +46,40 @@ public sealed class StoreSnapshot : IAsyncDisposable
     public int BlockSize { get; }
     public string CowPath { get; }
 
-    /// <summary>The data extents at the snapshot point, sorted; the rest of <see cref="Size"/> were holes.</summary>
-    public IReadOnlyList<ByteRange> DataExtents { get; }
+    /// <summary>
+    /// The data extents at the snapshot point inside sorted, disjoint <paramref name="ranges"/>: the
+    /// live store's map of them, then every chunk copy-on-write preserved set back to what it was.
+    /// The live map is read first: a write changes the live map only after its chunk is preserved.
+    /// </summary>
+    public List<ByteRange> DataWithin(IReadOnlyList<ByteRange> ranges)
+    {
+        var live = new List<ByteRange>();
+        foreach (var r in ranges)
+        {
+            var end = Math.Min(r.End, Size);
+            for (var lba = (ulong)(r.Offset / BlockSize); (long)lba * BlockSize < end;)
+            {
+                var (mapped, blocks) = _store.Inner.GetMapping(lba);
+                blocks = Math.Max(1, Math.Min(blocks, (ulong)((end - (long)lba * BlockSize + BlockSize - 1) / BlockSize)));
+                var from = Math.Max((long)lba * BlockSize, r.Offset);
+                var to = Math.Min((long)(lba + blocks) * BlockSize, end);
+                if (mapped && to > from)
+                {
+                    if (live.Count > 0 && live[^1].End >= from) live[^1] = new ByteRange(live[^1].Offset, Math.Max(live[^1].End, to) - live[^1].Offset);
+                    else live.Add(new ByteRange(from, to - from));
+                }
+                lba += blocks;
+            }
+        }
+        var holes = new List<ByteRange>();
+        var data = new List<ByteRange>();
+        foreach (var (chunk, slot) in _preserved.OrderBy(p => p.Key))
+        {
+            var start = chunk * _chunkSize;
+            (slot == HoleSlot ? holes : data).Add(new ByteRange(start, Math.Min(_chunkSize, Size - start)));
+        }
+        return ByteRange.Union(ByteRange.Subtract(live, holes), ByteRange.Intersect(ByteRange.Union(data, []), ranges));
+    }
 
     /// <summary>The changes since the previous backup, captured at the snapshot point.</summary>
     public CbtCapture Changes { get; }
@@ -84,7 +118,9 @@ public sealed class StoreSnapshot : IAsyncDisposable
                 var chunkStart = c * _chunkSize;
                 var from = Math.Max(chunkStart, offset);
                 var to = Math.Min(chunkStart + _chunkSize, offset + destination.Length);
-                await ReadFullyAsync(_cow, destination.Slice((int)(from - offset), (int)(to - from)), slot * _chunkSize + (from - chunkStart), cancellationToken).ConfigureAwait(false);
+                var part = destination.Slice((int)(from - offset), (int)(to - from));
+                if (slot == HoleSlot) part.Span.Clear();
+                else await ReadFullyAsync(_cow, part, slot * _chunkSize + (from - chunkStart), cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -117,6 +153,11 @@ public sealed class StoreSnapshot : IAsyncDisposable
     {
         var start = chunk * _chunkSize;
         var length = (int)Math.Min(_chunkSize, Size - start);
+        if (!IsMapped(start, length))
+        {
+            _preserved[chunk] = HoleSlot;
+            return;
+        }
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
@@ -149,26 +190,16 @@ public sealed class StoreSnapshot : IAsyncDisposable
         }
     }
 
-    /// <summary>The store's mapped ranges as byte extents (GetMapping walks SEEK_DATA/SEEK_HOLE for files).</summary>
-    private static List<ByteRange> MapExtents(TrackedBlockStore store)
+    /// <summary>Whether any block of [start, start+length) holds data in the live store.</summary>
+    private bool IsMapped(long start, int length)
     {
-        var result = new List<ByteRange>();
-        ulong lba = 0;
-        var count = store.BlockCount;
-        while (lba < count)
+        for (var lba = (ulong)(start / BlockSize); (long)lba * BlockSize < start + length;)
         {
-            var (mapped, blocks) = store.GetMapping(lba);
-            blocks = Math.Max(1, Math.Min(blocks, count - lba));
-            if (mapped)
-            {
-                var offset = (long)lba * store.BlockSize;
-                var length = (long)blocks * store.BlockSize;
-                if (result.Count > 0 && result[^1].End == offset) result[^1] = new ByteRange(result[^1].Offset, result[^1].Length + length);
-                else result.Add(new ByteRange(offset, length));
-            }
-            lba += blocks;
+            var (mapped, blocks) = _store.Inner.GetMapping(lba);
+            if (mapped) return true;
+            lba += Math.Max(1, blocks);
         }
-        return result;
+        return false;
     }
 
     /// <summary>Ends copy-on-write and deletes the COW file; uncommitted changes go back to the tracker.</summary>
