@@ -15,7 +15,8 @@ public abstract class BackupCommandBase : VScsiCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
-    private BackupProgress _last;
+    private readonly object _gate = new();
+    private BackupProgress _last;                                           // written by the worker, read by the pipeline thread, under _gate
 
     /// <summary>Queues a warning from the worker; the pipeline thread writes it.</summary>
     protected void Warn(string message) => _warnings.Enqueue(message);
@@ -30,22 +31,17 @@ public abstract class BackupCommandBase : VScsiCmdlet
     /// <summary>Runs <paramref name="work"/>, showing its progress under <paramref name="activity"/>; null after writing an error.</summary>
     protected T? RunWithProgress<T>(string activity, object target, Func<IProgress<BackupProgress>, CancellationToken, Task<T>> work) where T : class
     {
-        var progress = new SyncProgress(p => _last = p);
+        var progress = new SyncProgress(p => { lock (_gate) _last = p; });
         var task = Task.Run(() => work(progress, _stop.Token));
-        var record = new ProgressRecord(2, activity, "Starting");
+        var record = new ProgressRecord(2, activity, "Starting") { PercentComplete = 0 };
+        WriteProgress(record);
         var started = DateTime.UtcNow;
         while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(250))
         {
             WriteWarnings();
-            var p = _last;
-            if (p.BytesTotal <= 0) continue;
-            var seconds = (DateTime.UtcNow - started).TotalSeconds;
-            var rate = seconds > 0 ? p.BytesDone / seconds : 0;
-            record.StatusDescription = $"{p.Device} {p.BytesDone >> 20} of {p.BytesTotal >> 20} MiB, {rate / (1 << 20):F0} MiB/s";
-            record.PercentComplete = (int)Math.Min(100, 100 * p.BytesDone / p.BytesTotal);
-            record.SecondsRemaining = rate > 0 ? (int)((p.BytesTotal - p.BytesDone) / rate) : -1;
-            WriteProgress(record);
+            Show(record, Last(), started);
         }
+        Show(record, Last(), started);                                        // the final figures, then done
         record.RecordType = ProgressRecordType.Completed;
         WriteProgress(record);
         WriteWarnings();
@@ -78,6 +74,23 @@ public abstract class BackupCommandBase : VScsiCmdlet
             ReportError("BackupIOFailed", ErrorCategory.WriteError, $"{activity} failed: {e.Message}", target);
         }
         return null;
+    }
+
+    private BackupProgress Last()
+    {
+        lock (_gate) return _last;
+    }
+
+    /// <summary>Writes bytes done of the total, the rate and the time left.</summary>
+    private void Show(ProgressRecord record, BackupProgress p, DateTime started)
+    {
+        if (p.BytesTotal <= 0) return;
+        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+        var rate = seconds > 0 ? p.BytesDone / seconds : 0;
+        record.StatusDescription = $"{p.Device} {p.BytesDone >> 20} of {p.BytesTotal >> 20} MiB, {rate / (1 << 20):F0} MiB/s";
+        record.PercentComplete = (int)Math.Min(100, 100 * p.BytesDone / p.BytesTotal);
+        record.SecondsRemaining = rate > 0 ? (int)((p.BytesTotal - p.BytesDone) / rate) : -1;
+        WriteProgress(record);
     }
 
     /// <summary>The catalog, or the archives found in <paramref name="folder"/> (entered in the catalog) when one is given.</summary>
