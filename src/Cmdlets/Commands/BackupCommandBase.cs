@@ -53,10 +53,6 @@ public abstract class BackupCommandBase : VScsiCmdlet
         {
             ReportError("BackupCancelled", ErrorCategory.OperationStopped, $"{activity} was stopped; nothing that looks complete was left behind.", target);
         }
-        catch (TrackingLostException e)
-        {
-            ReportError("ChangeTrackingLost", ErrorCategory.InvalidOperation, $"{e.Message} Take a full backup.", target);
-        }
         catch (BackupChainException e)
         {
             ReportError("BackupChainBroken", ErrorCategory.InvalidData, e.Message, target);

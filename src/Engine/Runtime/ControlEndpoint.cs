@@ -140,7 +140,6 @@ public sealed record ControlError(string Id, string Message)
     {
         ServingException s => new(s.Error, s.Message),
         ConfigurationException c => new(c.Error.ToString(), c.Message),
-        TrackingLostException => new("ChangeTrackingLost", e.Message),
         OperationCanceledException => new("BackupCancelled", "The backup was cancelled."),
         _ => new("BackupIOFailed", e.Message),
     };
