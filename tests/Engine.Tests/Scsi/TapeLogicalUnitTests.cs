@@ -56,6 +56,36 @@ public sealed class TapeLogicalUnitTests : IDisposable
 
     private static int Information(byte[] sense) => BinaryPrimitives.ReadInt32BigEndian(sense.AsSpan(3));
 
+    private static byte[] ReportDensity(byte flags, ushort allocation) => [0x44, flags, 0, 0, 0, 0, 0, (byte)(allocation >> 8), (byte)allocation, 0];
+
+    [Fact]
+    public async Task ReportDensitySupport_DescribesTheOneDensity_AndTheLoadedCartridgeWithMedia()
+    {
+        var (noMedia, _, sense) = await Run(ReportDensity(0x01, 512), dataIn: 512);
+        Assert.Equal((SenseKey.NotReady, 0x3A), ((SenseKey)(sense[2] & 0x0F), (int)sense[12]));
+        Assert.Equal(ScsiStatus.CheckCondition, noMedia.Status);
+
+        var (all, data, _) = await Run(ReportDensity(0x00, 512), dataIn: 512);
+        Assert.Equal((ScsiStatus.Good, 56, 54), (all.Status, data.Length, (int)BinaryPrimitives.ReadUInt16BigEndian(data)));
+        Assert.Equal((DensitySupport.DensityCode, DensitySupport.DensityCode, (byte)0xA1), (data[4], data[5], data[6]));   // WRTOK, DEFLT, DLV
+        Assert.Equal("SIMHTAPE", System.Text.Encoding.ASCII.GetString(data, 28, 8));
+
+        Load(capacity: 20_000_000, readOnly: true);
+        var (_, loaded, _) = await Run(ReportDensity(0x01, 512), dataIn: 512);
+        Assert.Equal(0x21, loaded[6]);                                                    // read-only: no WRTOK
+        Assert.Equal(20u, BinaryPrimitives.ReadUInt32BigEndian(loaded.AsSpan(16)));        // capacity in 10^6 bytes
+
+        var (_, medium, _) = await Run(ReportDensity(0x02, 512), dataIn: 512);
+        Assert.Equal((60, 52, 1, DensitySupport.DensityCode), (medium.Length, (int)BinaryPrimitives.ReadUInt16BigEndian(medium.AsSpan(6)), (int)medium[8], medium[9]));
+
+        for (ushort allocation = 0; allocation <= 60; allocation++)
+        {
+            var (truncated, bytes, _) = await Run(ReportDensity(0x00, allocation), dataIn: 64);
+            Assert.Equal(Math.Min((int)allocation, 56), truncated.DataLength);
+            Assert.Equal(data[..bytes.Length], bytes);
+        }
+    }
+
     [Fact]
     public async Task NoCartridge_IsNotReadyMediumNotPresent()
     {

@@ -36,6 +36,7 @@ public sealed class TapeLogicalUnit : LogicalUnit
         Register(0x2B, "LOCATE(10)", (c, _) => Run(c, Locate));
         Register(0x92, "LOCATE(16)", (c, _) => Run(c, Locate));
         Register(0x34, "READ POSITION", (c, _) => Run(c, ReadPosition));
+        Register(0x44, "REPORT DENSITY SUPPORT", (c, _) => ValueTask.FromResult(DensitySupport.Report(c, _loaded ? _cartridge : null)));
         Register(0x1A, "MODE SENSE(6)", (c, _) => ValueTask.FromResult(ModeSense(c)));
         Register(0x5A, "MODE SENSE(10)", (c, _) => ValueTask.FromResult(ModeSense(c)));
         Register(0x15, "MODE SELECT(6)", (c, _) => ValueTask.FromResult(ModeSelect(c)));
