@@ -223,8 +223,10 @@ Describe 'Optical and tape drives served by a VIOS' {
         Mount-VScsiMedia -Device vttape0 -Media small -Force -SystemPath $sys
         $big = [IO.Path]::Combine($work, 'big.bin')
         [IO.File]::WriteAllBytes($big, [byte[]]::new(3MB))
-        { Write-VScsiTape -Device $rmtOther -Path $big -BlockSize 65536 -Confirm:$false -ErrorAction Stop } | Should -Throw -ExpectedMessage '*VolumeOverflow*'
+        { Write-VScsiTape -Device $rmtOther -Path $big -BlockSize 4096 -Confirm:$false -ErrorAction Stop } | Should -Throw -ExpectedMessage '*VolumeOverflow*'
         (Get-VScsiTapeCartridge -Name small -SystemPath $sys).SizeBytes | Should -BeLessThan 1MB
+        (Set-VScsiTapePosition -Device $rmtOther -EndOfData -PassThru).PastEarlyWarning | Should -BeTrue
+        (Set-VScsiTapePosition -Device $rmtOther -Rewind -PassThru).PastEarlyWarning | Should -BeFalse
         Disconnect-VScsiClient -Session $other -Confirm:$false
     }
 

@@ -14,8 +14,8 @@ public sealed class TapeException(string message, ScsiStatus status, SenseKey se
     public byte Ascq { get; } = ascq;
 }
 
-/// <summary>Where a tape is: the logical object (block) number and whether it is at the beginning or past early warning (SSC-4 READ POSITION short form).</summary>
-public sealed record TapePosition(ulong Block, bool BeginningOfPartition, bool EndOfPartition);
+/// <summary>Where a tape is: the logical object (block) number, whether it is at the beginning, and whether past early warning (SSC-4 READ POSITION short form: BOP, BPEW).</summary>
+public sealed record TapePosition(ulong Block, bool BeginningOfPartition, bool PastEarlyWarning);
 
 /// <summary>
 /// What a client does with a tape drive, in real SSC-4 commands over any session: write a file as
@@ -128,7 +128,7 @@ public sealed class TapeClient(IClientSession session, ulong lun)
         var data = new byte[20];
         var (status, sense, _) = await ExecuteAsync(new byte[] { 0x34, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, default, data, cancellationToken).ConfigureAwait(false);
         Check(status, sense, "READ POSITION");
-        return new TapePosition(BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(4)), (data[0] & 0x80) != 0, (data[0] & 0x40) != 0);
+        return new TapePosition(BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(4)), (data[0] & 0x80) != 0, (data[0] & 0x01) != 0);
     }
 
     private Task SpaceAsync(byte code, long count, string what, CancellationToken cancellationToken)

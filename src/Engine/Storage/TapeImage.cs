@@ -73,7 +73,11 @@ public sealed class TapeImage : IDisposable
     /// <summary>The early-warning zone: the last 5% of the capacity, at most 4 MiB (SSC's programmable early warning).</summary>
     public long EarlyWarning => Capacity - Math.Min(4L << 20, Capacity / 20);
 
+    /// <summary>Whether the data reach the early-warning zone: writes then report EOM (SSC-4 4.2.5).</summary>
     public bool PastEarlyWarning => _end >= EarlyWarning;
+
+    /// <summary>Whether the current position lies past early warning (READ POSITION's BPEW bit, SSC-4 7.7.2).</summary>
+    public bool PositionPastEarlyWarning => (AtEndOfData ? _end : _objects[Position].Offset) >= EarlyWarning;
 
     /// <summary>Logical objects (records and filemarks) before the current position.</summary>
     public int Position { get; private set; }

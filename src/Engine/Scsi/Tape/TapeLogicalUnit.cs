@@ -281,7 +281,7 @@ public sealed class TapeLogicalUnit : LogicalUnit
     private static ScsiResult ReadPosition(ScsiCommand c, TapeImage tape)
     {
         var serviceAction = c.Cdb.Span[1] & 0x1F;
-        var flags = (byte)((tape.Position == 0 ? 0x80 : 0) | (tape.PastEarlyWarning ? 0x01 : 0));
+        var flags = (byte)((tape.Position == 0 ? 0x80 : 0) | (tape.PositionPastEarlyWarning ? 0x01 : 0));   // BOP, BPEW
         if (serviceAction == 0x00)
         {
             Span<byte> d = stackalloc byte[20];
