@@ -127,6 +127,10 @@ Describe 'Backing up a server partition' {
         $r = @(Restore-VScsiBackup -TapeDevice $tape -Destination $to -Confirm:$false -SystemPath $sys)
         $r | Should -HaveCount 2
         Get-Hash ([IO.Path]::Combine($to, 'lpar2_root.img')) | Should -Be (Get-Hash $root)
+        $media = Start-VScsiBackup -Partition vios2 -Destination $backups -IncludeTape -SystemPath $sys      # vios2 owns no disks, only the cartridge
+        $media.Devices -join ',' | Should -Be 'tape.weekly'
+        (Test-VScsiBackup $media -SystemPath $sys).IsValid | Should -BeTrue
+        { Start-VScsiBackup -Partition vios2 -Destination $backups -SystemPath $sys -ErrorAction Stop } | Should -Throw -ErrorId NothingToBackUp
     }
 
     It 'keeps the newest full backups with -KeepLast, and rebuilds the catalog from the folder' {
@@ -138,7 +142,7 @@ Describe 'Backing up a server partition' {
         [IO.File]::Exists($inc.Path) | Should -BeFalse
         $left[0] | Remove-VScsiBackup -WhatIf -SystemPath $sys
         [IO.File]::Exists($left[0].Path) | Should -BeTrue
-        @(Get-VScsiBackup -Path $backups -SystemPath $sys) | Should -HaveCount 1
+        @(Get-VScsiBackup -Partition vios1 -Path $backups -SystemPath $sys) | Should -HaveCount 1
     }
 
     It 'an incremental after the tracking file is lost says so and takes a full backup' {
