@@ -20,10 +20,10 @@ public sealed class ReadVScsiTapeCommand : TapeCommandBase
     {
         if (ResolveTape() is not var (device, tape)) return;
         var path = GetUnresolvedProviderPathFromPSPath(Path);
-        long? read;
+        bool read;
         using (var destination = File.Create(path))
-            read = RunTape(device, ct => tape.ReadFileAsync(destination, BlockSize, null, ct).ContinueWith(t => (long?)t.GetAwaiter().GetResult(), ct));
-        if (read is null) return;
-        WriteObject(new FileInfo(path));
+            read = RunTape(device, ct => tape.ReadFileAsync(destination, BlockSize, null, ct));
+        if (read) WriteObject(new FileInfo(path));
+        else File.Delete(path);                                           // no partial file that looks like the tape's
     }
 }

@@ -35,7 +35,8 @@ public sealed class SetVScsiTapePositionCommand : TapeCommandBase
         if (ResolveTape() is not var (device, tape)) return;
         if (!ShouldProcess(device.Name, ParameterSetName switch { "Filemarks" => $"Space {SpaceFilemarks} filemark(s)", "Blocks" => $"Space {SpaceBlocks} block(s)",
                 "Block" => $"Locate block {Block}", "EndOfData" => "Space to end of data", _ => "Rewind" })) return;
-        var position = RunTape(device, async ct =>
+        TapePosition? position = null;
+        var moved = RunTape(device, async ct =>
         {
             await (ParameterSetName switch
             {
@@ -45,8 +46,8 @@ public sealed class SetVScsiTapePositionCommand : TapeCommandBase
                 "EndOfData" => tape.SpaceToEndOfDataAsync(ct),
                 _ => tape.RewindAsync(ct),
             });
-            return PassThru ? await tape.ReadPositionAsync(ct) : null;
+            if (PassThru) position = await tape.ReadPositionAsync(ct);
         });
-        if (position is not null) WriteObject(position);
+        if (moved && position is not null) WriteObject(position);
     }
 }

@@ -17,18 +17,19 @@ public abstract class TapeCommandBase : ClientDeviceCommandBase
         return null;
     }
 
-    /// <summary>Runs a tape operation; a refused command is reported with its decoded sense.</summary>
-    protected T? RunTape<T>(VScsiClientDevice device, Func<CancellationToken, Task<T>> work)
+    /// <summary>Runs a tape operation; false after a refused command was reported with its decoded sense.</summary>
+    protected bool RunTape(VScsiClientDevice device, Func<CancellationToken, Task> work)
     {
         try
         {
-            return work(_stop.Token).GetAwaiter().GetResult();
+            work(_stop.Token).GetAwaiter().GetResult();
+            return true;
         }
         catch (TapeException e)
         {
             var detail = e.Asc == 0 && e.Ascq == 0 ? e.Message : $"{e.Message} ({SenseText.Describe((int)e.SenseKey, e.Asc, e.Ascq)})";
             ReportError("TapeCommandFailed", ErrorCategory.DeviceError, $"{device.Name}: {detail}", device.Name);
-            return default;
+            return false;
         }
     }
 
