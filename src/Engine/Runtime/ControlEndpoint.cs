@@ -42,6 +42,8 @@ public sealed class ControlEndpoint : IAsyncDisposable
         try
         {
             listener.Bind(new UnixDomainSocketEndPoint(path));
+            // Only the owner may ask for backups (they write files as this process's user), like the CHAP secrets file.
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             listener.Listen(8);
         }
         catch

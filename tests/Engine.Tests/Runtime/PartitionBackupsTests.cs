@@ -97,6 +97,16 @@ public sealed class PartitionBackupsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Serve_OpensAnOwnerOnlyControlEndpoint_ClosedWhenStopped()
+    {
+        _registry.Serve(_temp.Folder, "vios1");
+        var socket = ControlEndpoint.PathOf(_temp.Folder, 1);
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
+        await _registry.StopAsync(_temp.Folder, 1);
+        Assert.False(File.Exists(socket));
+    }
+
     /// <summary>The last write n ≤ k to (disk, block): n = 2 (block + m·Blocks) + disk for the largest m; 0 when none.</summary>
     private static long LastWriteUpTo(long k, int disk, int block)
     {
