@@ -120,7 +120,7 @@ Describe 'Backing up a server partition' {
         Start-VScsiPartition -Name vios2 -SystemPath $sys
         $tape = Connect-VScsiClient -Partition vios1 -Slot 20 -SystemPath $sys | Get-VScsiClientDevice
         $tape.Type | Should -Be 'Tape'
-        $b = Start-VScsiBackup -Partition vios1 -Destination $backups -TapeDevice $tape -SystemPath $sys
+        $b = Start-VScsiBackup -Partition vios1 -Destination $backups -TapeDevice $tape -Compress -SystemPath $sys     # zstd on tape too
         (Get-VScsiTapeCartridge -Name weekly -SystemPath $sys).SizeBytes | Should -BeGreaterThan ($b.ArchiveBytes)
         Set-VScsiTapePosition -Device $tape -Rewind
         $to = [IO.Path]::Combine($sys, 'fromtape')

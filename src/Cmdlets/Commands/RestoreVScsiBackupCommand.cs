@@ -69,7 +69,7 @@ public sealed class RestoreVScsiBackupCommand : BackupCommandBase
     {
         temporary = null;
         if (TapeDrive.Resolve(this, TapeDevice) is not { } tape) return null;
-        temporary = Path.Combine(Path.GetTempPath(), $"vscsi-restore-{Guid.NewGuid():N}.tar");
+        temporary = Path.Combine(Path.GetTempPath(), $"vscsi-restore-{Guid.NewGuid():N}.tar");   // plain or zstd: the reader knows by the frame magic
         var path = temporary;
         var read = RunWithProgress("Reading the archive from tape", tape.Name, async (_, ct) =>
         {
@@ -77,10 +77,6 @@ public sealed class RestoreVScsiBackupCommand : BackupCommandBase
             return (object)await new TapeClient(tape.ClientSession.Session, tape.Lun).ReadFileAsync(file, TapeDrive.RecordSize, null, ct).ConfigureAwait(false);
         });
         if (read is null) return null;
-        var magic = new byte[4];
-        using (var file = File.OpenRead(path)) file.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
-        if (magic.AsSpan().SequenceEqual(new byte[] { 0x28, 0xB5, 0x2F, 0xFD }))     // a zstd frame: the archive was compressed
-            File.Move(path, temporary = path + ".zst");
         return [temporary];
     }
 
