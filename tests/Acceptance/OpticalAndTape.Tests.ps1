@@ -238,6 +238,15 @@ Describe 'Optical and tape drives served by a VIOS' {
         [Text.Encoding]::ASCII.GetString($pvd, 1, 5) | Should -Be 'CD001'
     }
 
+    It 'completes drive names, and media names that fit the drive' {
+        $line = "Mount-VScsiMedia -SystemPath '$sys' -Partition vios1 -Device "
+        ([System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches | ForEach-Object CompletionText) -join ',' | Should -Be 'vtopt0,vtopt1,vttape0'
+        $line = "Mount-VScsiMedia -SystemPath '$sys' -Device vttape0 -Media "
+        ([System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches | ForEach-Object CompletionText) -join ',' | Should -Be 'backup01,locked,small'
+        $line = "Remove-VScsiMedia -SystemPath '$sys' -Name "
+        ([System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches | ForEach-Object CompletionText) -join ',' | Should -Be 'install,scratch'
+    }
+
     It '-WhatIf changes nothing' {
         New-VScsiTapeCartridge -Name whatif -Capacity 4MB -WhatIf -SystemPath $sys
         Add-VScsiMedia -Path $iso -Name whatif -WhatIf -SystemPath $sys

@@ -11,6 +11,7 @@ public sealed class DismountVScsiMediaCommand : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DriveNameCompleter))]
     public string Device { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

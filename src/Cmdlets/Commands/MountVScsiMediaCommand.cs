@@ -12,10 +12,12 @@ public sealed class MountVScsiMediaCommand : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DriveNameCompleter))]
     public string Device { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MediaNameCompleter))]
     public string Media { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VScsi.PowerShell.Completers;
 using VScsi.Engine.Configuration;
 
 namespace VScsi.PowerShell.Commands;
@@ -8,6 +9,7 @@ public abstract class RemoveMediaCommandBase : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MediaNameCompleter))]
     public string Name { get; set; } = "";
 
     protected abstract MediaKind Kind { get; }

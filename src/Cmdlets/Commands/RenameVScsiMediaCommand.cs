@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VScsi.PowerShell.Completers;
 using VScsi.PowerShell.Output;
 
 namespace VScsi.PowerShell.Commands;
@@ -10,6 +11,7 @@ public sealed class RenameVScsiMediaCommand : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MediaNameCompleter))]
     public string Name { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1)]

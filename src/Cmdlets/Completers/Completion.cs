@@ -64,3 +64,30 @@ public sealed class AdapterNameCompleter : IArgumentCompleter
             s => s.GetAdapters(Completion.PartitionOf(fakeBoundParameters), kind, fakeBoundParameters["Profile"] as string).Select(a => a.Name));
     }
 }
+
+/// <summary>Completes media names: optical media and cartridges (for Mount-VScsiMedia, only what fits the drive named by -Device).</summary>
+public sealed class MediaNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var device = fakeBoundParameters["Device"] as string;
+        MediaKind? kind = commandName switch
+        {
+            _ when commandName.EndsWith("TapeCartridge", StringComparison.OrdinalIgnoreCase) => MediaKind.Tape,
+            "Remove-VScsiMedia" => MediaKind.Optical,
+            "Mount-VScsiMedia" when device is not null => device.StartsWith("vttape", StringComparison.OrdinalIgnoreCase) ? MediaKind.Tape : MediaKind.Optical,
+            _ => null,
+        };
+        return Completion.From(fakeBoundParameters, wordToComplete, s => s.GetMedia(Completion.PartitionOf(fakeBoundParameters), kind).Select(m => m.Name));
+    }
+}
+
+/// <summary>Completes drive names (vtoptN, vttapeN) of the partition given by -Partition, or of every partition.</summary>
+public sealed class DriveNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.From(fakeBoundParameters, wordToComplete, s => s.GetMappings(Completion.PartitionOf(fakeBoundParameters))
+            .SelectMany(m => m.Devices).Where(d => d.Kind != TargetDeviceKind.Disk).Select(d => d.Name));
+}
