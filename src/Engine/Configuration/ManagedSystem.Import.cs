@@ -86,15 +86,7 @@ public sealed partial class ManagedSystem
         }
         var created = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var p in export.Partitions.OrderBy(p => p.Id))
-            Step($"partition {p.Name}", () =>
-            {
-                if (GetPartitions().FirstOrDefault(x => string.Equals(x.Name, p.Name, StringComparison.OrdinalIgnoreCase)) is { } existing)
-                    return existing.Type == p.Type ? false : throw Conflict($"partition '{p.Name}' exists as {existing.Type}, the export has {p.Type}", p.Name);
-                var id = GetPartitions().Any(x => x.Id == p.Id) ? (int?)null : p.Id;
-                CreatePartition(p.Name, p.Type, id, p.MaxVirtualSlots, p.DefaultProfile);
-                created.Add(p.Name);
-                return true;
-            });
+            Step($"partition {p.Name}", () => ImportPartition(p, created));
         foreach (var profile in export.Profiles)
             Step($"profile {profile.PartitionName}/{profile.Name}", () => ImportProfile(profile, created.Contains(profile.PartitionName)));
         foreach (var a in export.Adapters)
@@ -132,6 +124,17 @@ public sealed partial class ManagedSystem
             foreach (var device in mapping.Devices.OrderBy(d => d.Lun))
                 Step($"target device {device.PartitionName}/{device.Name}", () => ImportDevice(mapping, device));
         return findings;
+    }
+
+    /// <summary>Creates a missing partition, with its id when that is free; one of that name must be of the same type.</summary>
+    private bool ImportPartition(Partition p, HashSet<string> created)
+    {
+        if (GetPartitions().FirstOrDefault(x => string.Equals(x.Name, p.Name, StringComparison.OrdinalIgnoreCase)) is { } existing)
+            return existing.Type == p.Type ? false : throw Conflict($"partition '{p.Name}' exists as {existing.Type}, the export has {p.Type}", p.Name);
+        var id = GetPartitions().Any(x => x.Id == p.Id) ? (int?)null : p.Id;
+        CreatePartition(p.Name, p.Type, id, p.MaxVirtualSlots, p.DefaultProfile);
+        created.Add(p.Name);
+        return true;
     }
 
     private bool ImportProfile(PartitionProfile profile, bool partitionIsNew)
