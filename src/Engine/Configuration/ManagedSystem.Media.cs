@@ -128,8 +128,9 @@ public sealed partial class ManagedSystem
     public IReadOnlyList<VirtualMedia> GetMedia(string? partition = null, MediaKind? kind = null) => Read((c, s) =>
     {
         var owner = partition is null ? null : s.RequirePartition(partition);
-        return LoadMediaRows(c).Where(m => (owner is null || m.PartitionId == owner.Id) && (kind is null || m.Kind == kind))
-            .Select(m => ToMedia(c, s, m)).ToList();
+        var rows = StorageRows.Load(c);
+        return rows.Media.Where(m => (owner is null || m.PartitionId == owner.Id) && (kind is null || m.Kind == kind))
+            .Select(m => ToMedia(c, s, m, rows)).ToList();
     });
 
     /// <summary>Renames a medium (VIOS chvopt -name); an owned file is renamed with it. Refused while loaded.</summary>
@@ -270,7 +271,7 @@ public sealed partial class ManagedSystem
         new(r.PartitionId, s.FindPartition(r.PartitionId)?.Name ?? "", r.Path, r.SizeBytes, RepositoryUsed(c, r),
             LoadMediaRows(c).Where(m => m.PartitionId == r.PartitionId).Select(m => m.Name).ToList());
 
-    private static VirtualMedia ToMedia(SqliteConnection c, ConfigSnapshot s, MediaRow m) =>
+    private static VirtualMedia ToMedia(SqliteConnection c, ConfigSnapshot s, MediaRow m, StorageRows? rows = null) =>
         new(m.Name, m.PartitionId, s.FindPartition(m.PartitionId)?.Name ?? "", m.Kind, m.Path, SizeOf(m.Path), m.ReadOnly, m.Owned, m.Capacity,
-            LoadDevices(c).Where(d => d.MediaId == m.Id).Select(d => d.Name).ToList());
+            (rows?.Devices ?? LoadDevices(c)).Where(d => d.MediaId == m.Id).Select(d => d.Name).ToList());
 }

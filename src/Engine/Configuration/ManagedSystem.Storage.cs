@@ -197,7 +197,7 @@ public sealed partial class ManagedSystem
     public IReadOnlyList<AdapterMapping> GetMappings(string? partition = null, string? serverAdapter = null) => Read((c, s) =>
     {
         var owners = partition is null ? s.Partitions.Where(p => p.CanServe).ToList() : [s.RequirePartition(partition)];
-        var devices = LoadDevices(c);
+        var rows = StorageRows.Load(c);
         var mappings = new List<AdapterMapping>();
         foreach (var p in owners)
         {
@@ -205,7 +205,7 @@ public sealed partial class ManagedSystem
             {
                 if (serverAdapter is not null && !string.Equals(a.Name, serverAdapter, StringComparison.OrdinalIgnoreCase)) continue;
                 var adapter = ToAdapter(s, a);
-                var mapped = devices.Where(d => d.PartitionId == p.Id && d.ServerSlot == a.Definition.Slot).Select(d => ToDevice(c, s, d)).ToList();
+                var mapped = rows.Devices.Where(d => d.PartitionId == p.Id && d.ServerSlot == a.Definition.Slot).Select(d => ToDevice(c, s, d, rows)).ToList();
                 var client = adapter.Pairing == PairingStatus.Paired ? adapter.PartnerPartitionId : Pairing.ResolveRemote(s, a.Definition).Partition?.Id;
                 mappings.Add(new AdapterMapping(adapter, client, mapped));
             }
@@ -268,17 +268,24 @@ public sealed partial class ManagedSystem
         }
     }
 
-    private static TargetDevice ToDevice(SqliteConnection c, ConfigSnapshot s, DeviceRow d)
+    /// <summary>The storage rows a listing needs, read once for all its items.</summary>
+    private sealed record StorageRows(List<DiskRow> Disks, List<DeviceRow> Devices, List<MediaRow> Media)
     {
+        public static StorageRows Load(SqliteConnection c) => new(LoadDisks(c), LoadDevices(c), LoadMediaRows(c));
+    }
+
+    private static TargetDevice ToDevice(SqliteConnection c, ConfigSnapshot s, DeviceRow d, StorageRows? rows = null)
+    {
+        rows ??= StorageRows.Load(c);
         var p = s.FindPartition(d.PartitionId)!;
         var adapter = s.AdapterAt(s.Effective(p), d.ServerSlot);
         var adapterName = adapter?.Definition.Kind == AdapterKind.Server ? adapter.Name : null;
         if (d.DiskId is long diskId)
         {
-            var disk = LoadDisks(c).Single(x => x.Id == diskId);
+            var disk = rows.Disks.Single(x => x.Id == diskId);
             return new TargetDevice(d.Name, p.Id, p.Name, d.ServerSlot, adapterName, d.Lun, disk.Name, disk.Path) { UnitId = d.UnitId };
         }
-        var media = d.MediaId is long mediaId ? ToMedia(c, s, LoadMediaRows(c).Single(m => m.Id == mediaId)) : null;
+        var media = d.MediaId is long mediaId ? ToMedia(c, s, rows.Media.Single(m => m.Id == mediaId), rows) : null;
         return new TargetDevice(d.Name, p.Id, p.Name, d.ServerSlot, adapterName, d.Lun, media?.Name ?? "", media?.Path ?? "")
         {
             Kind = d.Kind,
