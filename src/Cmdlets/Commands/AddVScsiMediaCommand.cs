@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VScsi.PowerShell.Completers;
 using VScsi.PowerShell.Output;
 
 namespace VScsi.PowerShell.Commands;
@@ -7,7 +6,7 @@ namespace VScsi.PowerShell.Commands;
 /// <summary>Adds an ISO image to a media repository (VIOS mkvopt -file), copied in unless -Reference.</summary>
 [Cmdlet(VerbsCommon.Add, "VScsiMedia", SupportsShouldProcess = true)]
 [OutputType(typeof(VScsiMedia))]
-public sealed class AddVScsiMediaCommand : VScsiCmdlet
+public sealed class AddVScsiMediaCommand : RepositoryCommandBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
@@ -17,13 +16,6 @@ public sealed class AddVScsiMediaCommand : VScsiCmdlet
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
-
-    /// <summary>The server partition; optional when only one partition has a repository.</summary>
-    [Parameter]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? Partition { get; set; }
 
     [Parameter]
     public SwitchParameter ReadOnly { get; set; }

@@ -1,25 +1,13 @@
 using System.Management.Automation;
 using VScsi.Engine.Configuration;
-using VScsi.PowerShell.Completers;
 
 namespace VScsi.PowerShell.Commands;
 
 /// <summary>Ejects a drive's media (VIOS unloadopt); refused while a client prevents medium removal, unless -Force.</summary>
 [Cmdlet("Dismount", "VScsiMedia", SupportsShouldProcess = true)]
 [OutputType(typeof(void))]
-public sealed class DismountVScsiMediaCommand : VScsiCmdlet
+public sealed class DismountVScsiMediaCommand : DriveCommandBase
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(DriveNameCompleter))]
-    public string Device { get; set; } = "";
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? Partition { get; set; }
-
     /// <summary>Eject even while a client has PREVENT MEDIUM REMOVAL in effect.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }

@@ -8,23 +8,12 @@ namespace VScsi.PowerShell.Commands;
 /// <summary>Loads optical media or a tape cartridge into a drive (VIOS loadopt); live when the partition is served here.</summary>
 [Cmdlet("Mount", "VScsiMedia", SupportsShouldProcess = true)]
 [OutputType(typeof(VScsiMapping))]
-public sealed class MountVScsiMediaCommand : VScsiCmdlet
+public sealed class MountVScsiMediaCommand : DriveCommandBase
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(DriveNameCompleter))]
-    public string Device { get; set; } = "";
-
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(MediaNameCompleter))]
     public string Media { get; set; } = "";
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? Partition { get; set; }
 
     /// <summary>Unload what the drive holds first.</summary>
     [Parameter]

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VScsi.PowerShell.Completers;
 using VScsi.PowerShell.Output;
 
 namespace VScsi.PowerShell.Commands;
@@ -7,7 +6,7 @@ namespace VScsi.PowerShell.Commands;
 /// <summary>Creates blank rewritable DVD-RAM media in a media repository (VIOS mkvopt -size).</summary>
 [Cmdlet(VerbsCommon.New, "VScsiMedia", SupportsShouldProcess = true)]
 [OutputType(typeof(VScsiMedia))]
-public sealed class NewVScsiMediaCommand : VScsiCmdlet
+public sealed class NewVScsiMediaCommand : RepositoryCommandBase
 {
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -15,12 +14,6 @@ public sealed class NewVScsiMediaCommand : VScsiCmdlet
 
     [Parameter(Mandatory = true, Position = 1)]
     public long Size { get; set; }
-
-    [Parameter]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? Partition { get; set; }
 
     protected override void ProcessRecord()
     {

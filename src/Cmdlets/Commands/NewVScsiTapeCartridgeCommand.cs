@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using VScsi.PowerShell.Completers;
 using VScsi.PowerShell.Output;
 
 namespace VScsi.PowerShell.Commands;
@@ -7,7 +6,7 @@ namespace VScsi.PowerShell.Commands;
 /// <summary>Creates a blank tape cartridge (a SIMH tape image) in a server partition's media repository.</summary>
 [Cmdlet(VerbsCommon.New, "VScsiTapeCartridge", SupportsShouldProcess = true)]
 [OutputType(typeof(VScsiMedia))]
-public sealed class NewVScsiTapeCartridgeCommand : VScsiCmdlet
+public sealed class NewVScsiTapeCartridgeCommand : RepositoryCommandBase
 {
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -15,12 +14,6 @@ public sealed class NewVScsiTapeCartridgeCommand : VScsiCmdlet
 
     [Parameter(Mandatory = true, Position = 1)]
     public long Capacity { get; set; }
-
-    [Parameter]
-    [PartitionNameTransformation]
-    [ArgumentCompleter(typeof(PartitionNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? Partition { get; set; }
 
     /// <summary>A write-protected cartridge: reads work, writes answer DATA PROTECT.</summary>
     [Parameter]

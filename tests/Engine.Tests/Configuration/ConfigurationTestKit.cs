@@ -114,3 +114,19 @@ public static class ConfigAssert
         return a;
     }
 }
+
+/// <summary>Topologies several test classes start from.</summary>
+public static class Topologies
+{
+    /// <summary>vios1 serving lpar2 (vhost0, slot 11, to its slot 3) and lpar3 (vhost1, slot 12, to its slot 3).</summary>
+    public static void Vios1ServingLpar2AndLpar3(ManagedSystem s)
+    {
+        s.CreatePartition("vios1", PartitionType.Vios);
+        s.CreatePartition("lpar2", PartitionType.AixLinux);
+        s.CreatePartition("lpar3", PartitionType.AixLinux);
+        s.AddAdapter("vios1", Requests.Server(11, "lpar2", 3));
+        s.AddAdapter("vios1", Requests.Server(12, "lpar3", 3));
+        s.AddAdapter("lpar2", Requests.Client(3, "vios1", 11));
+        s.AddAdapter("lpar3", Requests.Client(3, "vios1", 12));
+    }
+}

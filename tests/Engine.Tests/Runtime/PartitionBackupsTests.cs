@@ -21,13 +21,7 @@ public sealed class PartitionBackupsTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         using var s = _temp.Open();
-        s.CreatePartition("vios1", PartitionType.Vios);
-        s.CreatePartition("lpar2", PartitionType.AixLinux);
-        s.CreatePartition("lpar3", PartitionType.AixLinux);
-        s.AddAdapter("vios1", Requests.Server(11, "lpar2", 3));
-        s.AddAdapter("vios1", Requests.Server(12, "lpar3", 3));
-        s.AddAdapter("lpar2", Requests.Client(3, "vios1", 11));
-        s.AddAdapter("lpar3", Requests.Client(3, "vios1", 12));
+        Topologies.Vios1ServingLpar2AndLpar3(s);
         foreach (var (disk, adapter) in new[] { ("lpar2_root", "vhost0"), ("lpar3_root", "vhost1") })
         {
             s.CreateVirtualDisk("vios1", disk, Path.Combine(_temp.Folder, disk + ".img"), 1 << 20);
