@@ -19,10 +19,6 @@ namespace VScsi.Engine.Transport.Iscsi;
 /// </summary>
 internal sealed partial class IscsiTargetConnection
 {
-    private const int Stage_Security = 0;
-    private const int Stage_Operational = 1;
-    private const int Stage_FullFeature = 3;
-
     private readonly IscsiPortal _portal;
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
