@@ -100,7 +100,7 @@ Import-Module '$pester'
 Import-Module '$(Join-Path $modulePath 'VScsi.psd1')'
 `$c = New-PesterConfiguration
 `$c.Run.Path = '$(Join-Path $root 'tests' 'Acceptance')'
-`$c.Output.Verbosity = '$(if ($fullName) { 'Normal' } else { 'Detailed' })'
+`$c.Output.Verbosity = 'Normal'
 `$c.TestResult.Enabled = `$true
 `$c.TestResult.OutputFormat = 'JUnitXml'
 `$c.TestResult.OutputPath = '$resultFile'
@@ -152,6 +152,11 @@ function Invoke-Test {
     $counts = Get-TestCounts $results
     foreach ($file in $acceptance, (Join-Path $results 'alone.junit.xml')) {
         if (-not (Test-Path $file)) { Write-Host "Pester wrote no result to $file."; $counts.failed++ }
+    }
+    if ((Test-Path (Join-Path $results 'alone.junit.xml')) -and
+        ([xml] (Get-Content -Raw (Join-Path $results 'alone.junit.xml'))).SelectNodes('//testcase').Count -ne 1) {
+        Write-Host "The filter '$alone' did not select exactly one It."
+        $counts.failed++
     }
     if ($testExit -ne 0 -and $counts.failed -eq 0) { $counts.failed++ } # a crash that wrote no result still fails
     Write-Host "$($counts.passed) passed, $($counts.failed) failed, $($counts.skipped) skipped"
