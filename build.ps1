@@ -62,7 +62,9 @@ function Invoke-Package([switch] $NoBuild) {
     if (Test-Path $target) { Remove-Item $target -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $target
     Copy-Item -Path (Join-Path $source '*') -Destination $target -Recurse -Exclude '*.pdb'
-    $null = Test-ModuleManifest -Path (Join-Path $target 'VScsi.psd1')
+    $manifest = Get-Item (Join-Path $target 'VScsi.psd1')
+    $null = Test-ModuleManifest -Path $manifest.FullName
+    $manifest.LastWriteTime = Get-Date # ./vscsi repackages when a source is newer than this file
     Write-Host "Module packaged: $target"
     $target
 }
