@@ -3,15 +3,14 @@
 Builds, tests and packages the VScsi module.
 
 .DESCRIPTION
--Task Build    builds the solution.
--Task Package  builds, then assembles output/VScsi/<version>/, a module folder ready for Import-Module.
--Task Test     packages, then runs every test (engine, cmdlets through a hosted PowerShell, and the
-               Pester-syntax acceptance scenarios in tests/Acceptance), and prints one line
-               "N passed, N failed, N skipped". With real Pester 5 installed (pwsh), the acceptance
-               files also run under Invoke-Pester against the packaged module.
-
-Runs in pwsh 7.4+ and inside the bundled `vscsi` host, so it uses only the PowerShell language,
-.NET calls and `dotnet` (no Utility/Management cmdlets).
+-Task Build    builds the solution and checks that the MAML help is current.
+-Task Package  builds the module project, then assembles output/VScsi/<version>/, a module folder
+               ready for Import-Module.
+-Task Test     builds the solution, packages, then runs every test: the engine and hosted-cmdlet
+               tests (dotnet test, TRX) and the acceptance scenarios in tests/Acceptance under
+               Pester 5.7.1 (restored from NuGet by tools/TestPackages, JUnit XML) in a child pwsh
+               with the packaged module, plus one It alone to prove the tests do not depend on their
+               order. Prints one closing line "N passed, N failed, N skipped".
 
 .EXAMPLE
 ./vscsi -File build.ps1 -Task Test
@@ -26,54 +25,97 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
 $root = $PSScriptRoot
-$solution = [IO.Path]::Combine($root, 'VScsi.PowerShell.sln')
+$solution = Join-Path $root 'VScsi.PowerShell.sln'
 $env:POWERSHELL_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
-function Say([string] $text) { [Console]::Out.WriteLine($text) }
-
-function Invoke-Dotnet([string[]] $arguments) {
-    & dotnet @arguments | Out-Default
-    if ($LASTEXITCODE -ne 0) { throw "dotnet $($arguments -join ' ') failed with exit code $LASTEXITCODE." }
+function Invoke-Dotnet {
+    & dotnet @args | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
 function Get-ModuleVersion {
-    $manifest = [IO.File]::ReadAllText([IO.Path]::Combine($root, 'module', 'VScsi.psd1'))
-    $match = [regex]::Match($manifest, "ModuleVersion\s*=\s*'([^']+)'")
-    if (-not $match.Success) { throw 'module/VScsi.psd1 has no ModuleVersion.' }
-    $match.Groups[1].Value
+    (Import-PowerShellDataFile (Join-Path $root 'module' 'VScsi.psd1')).ModuleVersion
+}
+
+function Test-HelpCurrent {
+    # The MAML help is generated from module/help/*.md and the compiled cmdlets; it must be current.
+    Invoke-Dotnet run --project (Join-Path $root 'tools' 'HelpGen') --no-build -c $Configuration -- $root --check
 }
 
 function Invoke-Build {
-    Invoke-Dotnet @('build', $solution, '-c', $Configuration, '-nologo', '-v', 'q')
-    # The MAML help is generated from module/help/*.md and the compiled cmdlets; it must be current.
-    Invoke-Dotnet @('run', '--project', [IO.Path]::Combine($root, 'tools', 'HelpGen'), '--no-build', '-c', $Configuration, '--', $root, '--check')
+    Invoke-Dotnet build $solution -c $Configuration -nologo -v q
+    Test-HelpCurrent
 }
 
-function Invoke-Package {
-    Invoke-Build
-    $version = Get-ModuleVersion
-    $source = [IO.Path]::Combine($root, 'src', 'Cmdlets', 'bin', $Configuration, 'net8.0')
-    $target = [IO.Path]::Combine($root, 'output', 'VScsi', $version)
-    if ([IO.Directory]::Exists($target)) { [IO.Directory]::Delete($target, $true) }
-    foreach ($file in [IO.Directory]::GetFiles($source, '*', [IO.SearchOption]::AllDirectories)) {
-        if ($file.EndsWith('.pdb')) { continue }
-        $destination = [IO.Path]::Combine($target, [IO.Path]::GetRelativePath($source, $file))
-        $null = [IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($destination))
-        [IO.File]::Copy($file, $destination, $true)
+function Invoke-Package([switch] $NoBuild) {
+    if (-not $NoBuild) {
+        # HelpGen references the module project, so this builds the module and its help checker only.
+        Invoke-Dotnet build (Join-Path $root 'tools' 'HelpGen') -c $Configuration -nologo -v q
+        Test-HelpCurrent
     }
-    $null = Test-ModuleManifest -Path ([IO.Path]::Combine($target, 'VScsi.psd1'))
-    Say "Module packaged: $target"
+    $source = Join-Path $root 'src' 'Cmdlets' 'bin' $Configuration 'net8.0'
+    $target = Join-Path $root 'output' 'VScsi' (Get-ModuleVersion)
+    if (Test-Path $target) { Remove-Item $target -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $target
+    Copy-Item -Path (Join-Path $source '*') -Destination $target -Recurse -Exclude '*.pdb'
+    $manifest = Get-Item (Join-Path $target 'VScsi.psd1')
+    $null = Test-ModuleManifest -Path $manifest.FullName
+    $manifest.LastWriteTime = Get-Date # ./vscsi repackages when a source is newer than this file
+    Write-Host "Module packaged: $target"
     $target
 }
 
-# Counts the outcomes in the TRX files dotnet test wrote.
-function Get-TrxCounts([string] $directory) {
-    $counts = @{ passed = 0; failed = 0; skipped = 0 }
-    foreach ($file in [IO.Directory]::GetFiles($directory, '*.trx')) {
-        [xml] $trx = [IO.File]::ReadAllText($file)
+# The folder of a package in the NuGet cache, as the restore of tools/TestPackages recorded it.
+function Get-RestoredPackage([string] $id, [string] $version) {
+    $project = Join-Path $root 'tools' 'TestPackages'
+    Invoke-Dotnet restore $project -nologo -v q
+    $assets = Get-Content -Raw (Join-Path $project 'obj' 'project.assets.json') | ConvertFrom-Json
+    foreach ($cache in $assets.packageFolders.PSObject.Properties.Name) {
+        $folder = Join-Path $cache $id.ToLowerInvariant() $version
+        if (Test-Path $folder) { return $folder }
+    }
+    throw "$id $version is not in the NuGet cache after restoring tools/TestPackages."
+}
+
+# Runs script text in a new pwsh process (this same PowerShell) and returns its exit code.
+function Invoke-ChildPwsh([string] $script) {
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*' -and (Test-Path $pwshDll)) {
+        & ([Environment]::ProcessPath) $pwshDll -NoLogo -NoProfile -NonInteractive -Command $script | Out-Host
+    } else {
+        & (Join-Path $PSHOME 'pwsh') -NoLogo -NoProfile -NonInteractive -Command $script | Out-Host
+    }
+    $LASTEXITCODE
+}
+
+# Runs tests/Acceptance under real Pester with the packaged module; writes a JUnit XML result.
+function Invoke-Acceptance([string] $modulePath, [string] $resultFile, [string] $fullName) {
+    $pester = Join-Path (Get-RestoredPackage 'Pester' '5.7.1') 'tools' 'Pester.psd1'
+    $filter = if ($fullName) { "`$c.Filter.FullName = '$($fullName -replace "'", "''")'" } else { '' }
+    $null = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester'
+Import-Module '$(Join-Path $modulePath 'VScsi.psd1')'
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$(Join-Path $root 'tests' 'Acceptance')'
+`$c.Output.Verbosity = 'Normal'
+`$c.TestResult.Enabled = `$true
+`$c.TestResult.OutputFormat = 'JUnitXml'
+`$c.TestResult.OutputPath = '$resultFile'
+$filter
+Invoke-Pester -Configuration `$c
+"@
+}
+
+# Counts the outcomes in the TRX files dotnet test wrote and the JUnit files Pester wrote.
+function Get-TestCounts([string] $directory) {
+    $counts = [ordered]@{ passed = 0; failed = 0; skipped = 0 }
+    foreach ($file in Get-ChildItem $directory -Filter '*.trx') {
+        $trx = [xml] (Get-Content -Raw $file.FullName)
         foreach ($result in $trx.TestRun.Results.UnitTestResult) {
             switch ($result.outcome) {
                 'Passed' { $counts.passed++ }
@@ -82,27 +124,44 @@ function Get-TrxCounts([string] $directory) {
             }
         }
     }
+    foreach ($file in Get-ChildItem $directory -Filter '*.junit.xml') {
+        $junit = [xml] (Get-Content -Raw $file.FullName)
+        foreach ($case in $junit.SelectNodes('//testcase')) {
+            if ($case.SelectSingleNode('failure|error')) { $counts.failed++ }
+            elseif ($case.SelectSingleNode('skipped')) { $counts.skipped++ }
+            else { $counts.passed++ }
+        }
+    }
     $counts
 }
 
 function Invoke-Test {
-    $modulePath = Invoke-Package
-    $results = [IO.Path]::Combine($root, 'output', 'test-results')
-    if ([IO.Directory]::Exists($results)) { [IO.Directory]::Delete($results, $true) }
-    & dotnet test $solution -c $Configuration --no-build --logger trx --results-directory $results | Out-Default
-    $testExit = $LASTEXITCODE
-    $counts = Get-TrxCounts $results
+    Invoke-Dotnet tool restore
+    Invoke-Build
+    $modulePath = Invoke-Package -NoBuild
+    $results = Join-Path $root 'output' 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $results
 
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 }
-    if ($pester) {
-        Import-Module ([IO.Path]::Combine($modulePath, 'VScsi.psd1')) -Force
-        $run = Invoke-Pester -Path ([IO.Path]::Combine($root, 'tests', 'Acceptance')) -PassThru
-        $counts.passed += $run.PassedCount
-        $counts.failed += $run.FailedCount
-        $counts.skipped += $run.SkippedCount
+    & dotnet test $solution -c $Configuration --no-build --logger trx --results-directory $results | Out-Host
+    $testExit = $LASTEXITCODE
+    $acceptance = Join-Path $results 'acceptance.junit.xml'
+    Invoke-Acceptance $modulePath $acceptance
+    # One It alone, in a process of its own: it must not need the Its before it.
+    $alone = 'A VIOS serves disks to two clients.a second session on the same client adapter is refused'
+    Invoke-Acceptance $modulePath (Join-Path $results 'alone.junit.xml') $alone
+
+    $counts = Get-TestCounts $results
+    foreach ($file in $acceptance, (Join-Path $results 'alone.junit.xml')) {
+        if (-not (Test-Path $file)) { Write-Host "Pester wrote no result to $file."; $counts.failed++ }
+    }
+    if ((Test-Path (Join-Path $results 'alone.junit.xml')) -and
+        ([xml] (Get-Content -Raw (Join-Path $results 'alone.junit.xml'))).SelectNodes('//testcase').Count -ne 1) {
+        Write-Host "The filter '$alone' did not select exactly one It."
+        $counts.failed++
     }
     if ($testExit -ne 0 -and $counts.failed -eq 0) { $counts.failed++ } # a crash that wrote no result still fails
-    Say "$($counts.passed) passed, $($counts.failed) failed, $($counts.skipped) skipped"
+    Write-Host "$($counts.passed) passed, $($counts.failed) failed, $($counts.skipped) skipped"
     if ($counts.failed -gt 0) { exit 1 }
 }
 

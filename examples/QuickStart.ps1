@@ -10,7 +10,7 @@ backs up everything it serves, online, into a folder and onto that tape.
 #>
 param(
     # Where to create the managed system; a new temporary folder by default.
-    [string] $SystemPath = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'vscsi-quickstart-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+    [string] $SystemPath = (Join-Path ([IO.Path]::GetTempPath()) ('vscsi-quickstart-' + (New-Guid).ToString('N').Substring(0, 8)))
 )
 $ErrorActionPreference = 'Stop'
 $PSDefaultParameterValues['*-VScsi*:SystemPath'] = $SystemPath
@@ -32,7 +32,7 @@ Set-VScsiPartitionProfile -Partition vios2 -Name default_profile -VirtualScsiAda
 Set-VScsiPartitionProfile -Partition vios1 -Name default_profile -VirtualScsiAdapters 'virtual_scsi_adapters+=5/client/2/vios2/21/0'
 
 # vios1 carves a disk for each client from a storage pool and maps it to the client's server adapter.
-$null = New-VScsiStoragePool -Partition vios1 -Name clients -Path ([IO.Path]::Combine($SystemPath, 'clients')) -Size 1GB
+$null = New-VScsiStoragePool -Partition vios1 -Name clients -Path (Join-Path $SystemPath 'clients') -Size 1GB
 foreach ($client in @(@('lpar2', 'vhost0'), @('lpar3', 'vhost1'))) {
     $null = New-VScsiBackingDevice -Pool clients -Name "$($client[0])_root" -Size 256MB
     $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter $client[1] -BackingDevice "$($client[0])_root"
@@ -40,7 +40,7 @@ foreach ($client in @(@('lpar2', 'vhost0'), @('lpar3', 'vhost1'))) {
 
 # vios2 owns a tape drive with a cartridge, which vios1 reaches as a client: "partitions A and B
 # use a tape drive attached to partition D".
-$null = New-VScsiMediaRepository -Partition vios2 -Path ([IO.Path]::Combine($SystemPath, 'vios2-library'))
+$null = New-VScsiMediaRepository -Partition vios2 -Path (Join-Path $SystemPath 'vios2-library')
 $null = New-VScsiTapeCartridge -Partition vios2 -Name weekly01 -Capacity 1GB
 $null = Add-VScsiTargetDevice -Partition vios2 -ServerAdapter vhost0 -Tape
 Mount-VScsiMedia -Partition vios2 -Device vttape0 -Media weekly01
@@ -66,7 +66,8 @@ Write-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 0 -Data $block -Confirm:$f
 "lpar2 read back: " + [Text.Encoding]::ASCII.GetString((Read-VScsiBlock -Device hdisk0 -Partition lpar2 -Lba 0 -Count 1), 0, 16)
 # Backing up vios1 backs up lpar2's and lpar3's disks: online, into a folder and onto vios2's tape.
 $tape = Connect-VScsiClient -Partition vios1 -Slot 5 | Get-VScsiClientDevice
-$backup = Start-VScsiBackup -Partition vios1 -Destination ([IO.Directory]::CreateDirectory([IO.Path]::Combine($SystemPath, 'backups')).FullName) -TapeDevice $tape -Compress
+$backups = New-Item -ItemType Directory -Path (Join-Path $SystemPath 'backups')
+$backup = Start-VScsiBackup -Partition vios1 -Destination $backups.FullName -TapeDevice $tape -Compress
 Get-VScsiBackup | Out-Default
 "Backup check: valid = $((Test-VScsiBackup $backup).IsValid)"
 Get-VScsiTapeCartridge | Out-Default

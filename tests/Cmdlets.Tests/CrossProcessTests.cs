@@ -3,15 +3,13 @@ using System.Diagnostics;
 namespace VScsi.Cmdlets.Tests;
 
 /// <summary>
-/// Issue 4's end-to-end check: a vscsi host process serves vios1 over iSCSI and writes through its
-/// own client session; this process, finding the portal in the configuration, connects lpar2 over
+/// Issue 4's end-to-end check: a real pwsh process (started through ./vscsi) serves vios1 over
+/// iSCSI and writes through its own client session; this process, finding the portal in the configuration, connects lpar2 over
 /// iSCSI and reads back what the first wrote. A second attempt to serve the partition fails clearly.
 /// </summary>
 [Collection("PowerShell")]
 public sealed class CrossProcessTests(PowerShellFixture ps)
 {
-    private static readonly string Host = Path.Combine(AppContext.BaseDirectory, "vscsi.dll");
-
     private const string Pattern = "$pattern = [byte[]]::new(4096); for ($i = 0; $i -lt 4096; $i++) { $pattern[$i] = ($i * 7 + 3) % 256 }";
 
     [Fact]
@@ -63,15 +61,12 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
     }
 
     /// <summary>
-    /// Starts a vscsi host that serves vios1 (with <paramref name="serveOptions"/>), writes the pattern
+    /// Starts real pwsh through ./vscsi that serves vios1 (with <paramref name="serveOptions"/>), writes the pattern
     /// at LBA 64 through lpar2's session and waits for a line on its standard input to stop.
     /// </summary>
     private static async Task<Process> StartServingHostAsync(string sys, string serveOptions)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Host);
-        start.ArgumentList.Add("-Command");
-        start.ArgumentList.Add($"""
+        var server = Launcher.Start("-NoProfile", "-NonInteractive", "-Command", $"""
             $ErrorActionPreference = 'Stop'
             $sys = '{sys}'
             {Pattern}
@@ -83,8 +78,7 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
             $null = [Console]::In.ReadLine()
             Stop-VScsiPartition -Name vios1 -Confirm:$false -SystemPath $sys
             """);
-        var server = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ready = await server.StandardOutput.ReadLineAsync(timeout.Token);
         if (ready == "READY") return server;
         server.Kill(entireProcessTree: true);
@@ -92,7 +86,7 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
         throw new Xunit.Sdk.XunitException($"the serving process said '{ready}': {await server.StandardError.ReadToEndAsync()}");
     }
 
-    /// <summary>Tells the serving host to stop, and checks it stopped cleanly.</summary>
+    /// <summary>Tells the serving process to stop, and checks it stopped cleanly.</summary>
     private static async Task StopAsync(Process server)
     {
         await server.StandardInput.WriteLineAsync();
@@ -102,8 +96,13 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
         Assert.Equal(0, server.ExitCode);
     }
 
+    /// <summary>
+    /// Issue 11: ./vscsi execs real pwsh (dotnet pwsh.dll, not the tool's shim, which would start it
+    /// as a child and not pass SIGTERM on), so the pid started is the serving pwsh, and SIGTERM to it
+    /// ends -Wait, runs the rest of the command and stops the partition cleanly.
+    /// </summary>
     [Fact]
-    public async Task Wait_ServesUntilSigtermThenStopsThePartitionCleanly()
+    public async Task Wait_SigtermToTheLauncherPid_StopsTheRealPwshCleanly()
     {
         var sys = ps.NewTempSystemPath();
         var setup = ps.Run($"""
@@ -111,20 +110,20 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
             $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -SystemPath '{sys}'
             """);
         Assert.Empty(setup.Errors);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Host);
-        start.ArgumentList.Add("-Command");
-        start.ArgumentList.Add($"Start-VScsiPartition -Name vios1 -IscsiPortal 127.0.0.1:0 -Wait -SystemPath '{sys}'; 'after'");
-        using var server = Process.Start(start)!;
+        using var server = Launcher.Start("-NoProfile", "-Command", $"Start-VScsiPartition -Name vios1 -IscsiPortal 127.0.0.1:0 -Wait -SystemPath '{sys}'; 'after'");
         var portal = "";
-        for (var i = 0; i < 200 && portal.Length == 0 && !server.HasExited; i++)
+        for (var i = 0; i < 1200 && portal.Length == 0 && !server.HasExited; i++) // a hang guard, not a timing
         {
             await Task.Delay(100);
             portal = ps.Run($"(Get-VScsiPartition vios1 -SystemPath '{sys}').IscsiPortal").Output.FirstOrDefault()?.ToString() ?? "";
         }
         Assert.Matches(@"^127\.0\.0\.1:\d+$", portal);
+        var commandLine = File.ReadAllText($"/proc/{server.Id}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("dotnet", Path.GetFileName(commandLine[0]));
+        Assert.Equal("pwsh.dll", Path.GetFileName(commandLine[1]));
+        Assert.Contains("powershell", commandLine[1], StringComparison.OrdinalIgnoreCase); // the restored tool in the NuGet cache
         using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
-        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var output = await server.StandardOutput.ReadToEndAsync(exit.Token);
         await server.WaitForExitAsync(exit.Token);
         Assert.Equal(0, server.ExitCode);

@@ -1,20 +1,20 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using VScsi.Shell;
 
 namespace VScsi.Cmdlets.Tests;
 
 /// <summary>What a hosted script produced: objects, error records (terminating ones too) and rendered text.</summary>
-public sealed record HostedResult(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, string Text, string ErrorText);
+public sealed record HostedResult(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, string Text);
 
 [CollectionDefinition("PowerShell")]
 public sealed class PowerShellCollection : ICollectionFixture<PowerShellFixture>;
 
 /// <summary>
-/// One InitialSessionState with the built module (Modules/VScsi beside the tests) imported, and a
-/// fresh runspace per script: the first runspace costs ~0.5 s, later ones milliseconds. Temp
-/// system folders handed out are deleted when the fixture is disposed.
+/// One InitialSessionState (Microsoft.PowerShell.SDK: the whole pwsh command set) with the built
+/// module (Modules/VScsi beside the tests) imported, and a fresh runspace per script on the
+/// default host: the first runspace costs ~0.5 s, later ones milliseconds. Temp system folders
+/// handed out are deleted when the fixture is disposed.
 /// </summary>
 public sealed class PowerShellFixture : IDisposable
 {
@@ -41,13 +41,16 @@ public sealed class PowerShellFixture : IDisposable
     /// <summary>Runs script text and returns its output objects and errors.</summary>
     public HostedResult Run(string script) => Invoke(script, render: false);
 
-    /// <summary>Runs script text through Out-Default at width 120, as the vscsi host shows it when redirected.</summary>
+    /// <summary>
+    /// Runs script text and renders its output as plain text in a 120-column console: Out-String at
+    /// width 119, since a console host leaves the last column free.
+    /// </summary>
     public HostedResult Render(string script) => Invoke(script, render: true);
 
     /// <summary>Runs script text in a runspace of this fixture's session state and returns the raw PowerShell objects.</summary>
     public Collection<PSObject> Invoke(string script, Func<PowerShell, Collection<PSObject>>? run = null)
     {
-        using var runspace = Open(new TextHost(TextWriter.Null, TextWriter.Null, TextReader.Null, 120, interactive: false));
+        using var runspace = Open();
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
         ps.AddScript(script);
@@ -56,13 +59,11 @@ public sealed class PowerShellFixture : IDisposable
 
     private HostedResult Invoke(string script, bool render)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        using var runspace = Open(new TextHost(output, error, new StringReader(""), 120, interactive: false));
+        using var runspace = Open();
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
         ps.AddScript(script);
-        if (render) ps.AddCommand("Out-Default");
+        if (render) ps.AddCommand("Out-String").AddParameter("Width", 119);
         var errors = new List<ErrorRecord>();
         Collection<PSObject> results = [];
         try
@@ -74,12 +75,13 @@ public sealed class PowerShellFixture : IDisposable
             errors.Add(e is CmdletInvocationException { InnerException: RuntimeException inner } ? inner.ErrorRecord : e.ErrorRecord);
         }
         errors.InsertRange(0, ps.Streams.Error);
-        return new HostedResult(results, errors, output.ToString(), error.ToString());
+        var text = render ? string.Concat(results.Select(r => r.ToString())) : "";
+        return new HostedResult(render ? [] : results, errors, text);
     }
 
-    private Runspace Open(TextHost host)
+    private Runspace Open()
     {
-        var runspace = RunspaceFactory.CreateRunspace(host, _iss);
+        var runspace = RunspaceFactory.CreateRunspace(_iss);
         runspace.Open();
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
