@@ -40,6 +40,7 @@ public static class CdbFactory
             2 => 0u,
             _ => (uint)Math.Min(transfer, uint.MaxValue),
         };
+        if (!allowHugeEdtl) edtl &= (1u << 24) - 1;
         var (read, writeFlag) = r.Next(8) switch
         {
             0 => (false, false),

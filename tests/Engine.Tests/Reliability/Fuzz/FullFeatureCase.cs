@@ -21,7 +21,7 @@ public static class FullFeatureCase
                 var unmap = pdu.Opcode == 0x01 && pdu.Header[32] == 0x42;
                 if (!unmap && r.Chance(2))
                 {
-                    PduMutator.MutateFields(pdu, r);
+                    PduMutator.MutateFields(pdu, r, allowHugeEdtl);
                     if (pdu.Opcode == 0x01) Guard(pdu, ctx, r);
                 }
                 byte[] bytes;

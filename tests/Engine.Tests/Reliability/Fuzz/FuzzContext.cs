@@ -37,6 +37,9 @@ public enum FindingKind
     /// <summary>Stopping the served partition did not complete within the guard.</summary>
     ShutdownHung,
 
+    /// <summary>Stopping the served partition threw instead of completing.</summary>
+    ShutdownFailed,
+
     /// <summary>A slow or idle connection outlived the login timeout or keep-alive by more than the guard.</summary>
     SlowConnectionKept,
 }

@@ -90,28 +90,52 @@ public sealed class FuzzServer : IAsyncDisposable
     private static string Name(ManagedSystem s, string partition, string adapter) =>
         s.GetAdapters(partition).Single(a => a.Name == adapter).Iscsi.Name;
 
-    /// <summary>Stops serving (drain, flush, release) and returns how long it took; the guard ends the wait, not the stop.</summary>
-    public async Task<TimeSpan?> StopAsync(TimeSpan guard)
+    /// <summary>
+    /// Stops serving (drain, flush, release): how long it took, null when it did not complete within
+    /// the guard (which ends the wait, not the stop), and the fault when stopping threw.
+    /// </summary>
+    public async Task<(TimeSpan? Took, Exception? Fault)> StopAsync(TimeSpan guard)
     {
-        if (_stopped) return TimeSpan.Zero;
+        if (_stopped) return (TimeSpan.Zero, null);
         _stopped = true;
         var clock = Stopwatch.StartNew();
-        var stop = _registry.StopAsync(Folder, _partitionId);
         try
         {
-            await stop.WaitAsync(guard).ConfigureAwait(false);
-            return clock.Elapsed;
+            await _registry.StopAsync(Folder, _partitionId).WaitAsync(guard).ConfigureAwait(false);
+            return (clock.Elapsed, null);
         }
         catch (TimeoutException)
         {
-            return null;
+            return (null, null);
         }
+        catch (Exception e)
+        {
+            return (clock.Elapsed, e);
+        }
+    }
+
+    /// <summary>The stop's outcome as findings (hung or failed), for the report of a run.</summary>
+    public async Task<IReadOnlyList<FuzzFinding>> StopFindingsAsync(long seed, TimeSpan guard)
+    {
+        var (took, fault) = await StopAsync(guard).ConfigureAwait(false);
+        var findings = new List<FuzzFinding>();
+        if (took is null) findings.Add(new FuzzFinding(seed, FuzzPhase.FullFeature, -1, FindingKind.ShutdownHung, $"stopping the partition took more than {guard.TotalSeconds:0} s"));
+        if (fault is not null) findings.Add(new FuzzFinding(seed, FuzzPhase.FullFeature, -1, FindingKind.ShutdownFailed, $"stopping the partition threw {fault.GetType().Name}: {fault.Message}"));
+        if (FuzzProbe.CanaryHash(Target) != CanaryBefore) findings.Add(new FuzzFinding(seed, FuzzPhase.FullFeature, -1, FindingKind.CanaryChanged, "blocks outside the scratch and probe ranges changed"));
+        return findings;
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-        await _registry.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _registry.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log?.Invoke("disposing the serving registry threw: " + e.Message);
+        }
         try
         {
             Directory.Delete(Folder, recursive: true);

@@ -7,8 +7,11 @@ namespace VScsi.Reliability.Fuzz;
 /// </summary>
 public static class PduMutator
 {
-    /// <summary>Changes header fields in place: tags, sequence numbers, flags, LUN, or random header bytes.</summary>
-    public static void MutateFields(WirePdu pdu, FuzzRandom r)
+    /// <summary>
+    /// Changes header fields in place: tags, sequence numbers, flags, LUN, or random header bytes.
+    /// Without <paramref name="allowHugeEdtl"/> a SCSI Command's expected length stays below 16 MiB.
+    /// </summary>
+    public static void MutateFields(WirePdu pdu, FuzzRandom r, bool allowHugeEdtl)
     {
         for (var n = r.Next(1, 4); n > 0; n--)
         {
@@ -24,6 +27,7 @@ public static class PduMutator
                 default: pdu.Header[r.Next(8, WirePdu.BhsLength)] = r.NextByte(); break;
             }
         }
+        if (!allowHugeEdtl && pdu.Opcode == 0x01) pdu.Header[20] = 0;
     }
 
     /// <summary>Encodes <paramref name="pdu"/> with a framing mutation: the bytes sent no longer delimit themselves.</summary>
