@@ -50,6 +50,22 @@ public static class FuzzSession
         return await FinishAsync(wire, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A case's own login: retried twice, because a concurrent case may legitimately reset the
+    /// target (TARGET COLD RESET, RFC 7143 11.5.1) just as this session is admitted.
+    /// </summary>
+    public static async Task<(FuzzWire? Wire, string Why)> CaseLoginAsync(FuzzTarget target, ulong isid, bool headerDigest, bool dataDigest, CancellationToken ct)
+    {
+        var why = "";
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            FuzzWire? wire;
+            (wire, why) = await LoginAsync(target, isid + (ulong)attempt, headerDigest, dataDigest, ct).ConfigureAwait(false);
+            if (wire is not null) return (wire, why);
+        }
+        return (null, why);
+    }
+
     /// <summary>Logs in to the CHAP target with the right secret through every step of RFC 7143 12.1.3.</summary>
     public static async Task<(FuzzWire? Wire, string Why)> ChapLoginAsync(FuzzTarget target, ulong isid, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace VScsi.Reliability.Fuzz;
 
@@ -24,6 +25,7 @@ public sealed record FuzzTarget(
     long ProbeBlocks,
     string DiskPath)
 {
+    [JsonIgnore]
     public IPEndPoint Portal => IPEndPoint.Parse(EndPoint);
 
     /// <summary>True when [lba, lba + blocks) lies inside the scratch range.</summary>

@@ -13,7 +13,7 @@ public static class SingleCommandCase
 
     public static async Task<IReadOnlyList<(FindingKind, string)>> RunAsync(FuzzContext ctx, FuzzRandom r, bool allowHugeEdtl, CancellationToken ct)
     {
-        var (wire, why) = await FuzzSession.LoginAsync(ctx.Target, r.NextUInt64(), r.Chance(4), r.Chance(4), ct).ConfigureAwait(false);
+        var (wire, why) = await FuzzSession.CaseLoginAsync(ctx.Target, r.NextUInt64(), r.Chance(4), r.Chance(4), ct).ConfigureAwait(false);
         if (wire is null) return [(FindingKind.ProbeFailed, "a valid login was refused: " + why)];
         await using (wire.ConfigureAwait(false))
         {

@@ -73,7 +73,7 @@ public static class SlowCase
 
     private static async Task<IReadOnlyList<(FindingKind, string)>> LoggedInAsync(FuzzContext ctx, FuzzRandom r, Func<FuzzWire, byte[]> bytes, TimeSpan limit, string what, CancellationToken ct)
     {
-        var (wire, why) = await FuzzSession.LoginAsync(ctx.Target, r.NextUInt64(), false, false, ct).ConfigureAwait(false);
+        var (wire, why) = await FuzzSession.CaseLoginAsync(ctx.Target, r.NextUInt64(), false, false, ct).ConfigureAwait(false);
         if (wire is null) return [(FindingKind.ProbeFailed, "a valid login was refused: " + why)];
         return await SilentAfterAsync(ctx, bytes(wire), wire, limit, what, ct).ConfigureAwait(false);
     }
