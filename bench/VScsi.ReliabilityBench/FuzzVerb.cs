@@ -29,10 +29,11 @@ public static class FuzzVerb
             KeepAlive = TimeSpan.FromSeconds(keepAlive),
             IdleConnections = o.Int("idle", 64),
         };
-        var runner = new FuzzRunner(ctx, seed) { HugeEdtl = !o.Flag("no-huge-edtl") };
+        var runner = new FuzzRunner(ctx, seed) { HugeEdtl = !o.Flag("no-huge-edtl"), CanaryEachBatch = o.Flag("canary-each-batch") };
         var clock = Stopwatch.StartNew();
         var slow = runner.RunSlowAsync(default);
         var next = new long[Turns.Length];
+        var shown = TimeSpan.Zero;
         while (clock.Elapsed.TotalMinutes < minutes && !server.Exited)
         {
             for (var t = 0; t < Turns.Length && clock.Elapsed.TotalMinutes < minutes; t++)
@@ -40,6 +41,8 @@ public static class FuzzVerb
                 await runner.RunPhaseAsync(Turns[t].Phase, next[t], Turns[t].Batch, connections, o.Int("probe-every", 100), default).ConfigureAwait(false);
                 next[t] += Turns[t].Batch;
             }
+            if (clock.Elapsed - shown < TimeSpan.FromSeconds(15)) continue;
+            shown = clock.Elapsed;
             Console.WriteLine($"{clock.Elapsed:mm\\:ss} {ctx.Attempts} cases, {ctx.Pdus} PDUs, {runner.Probes} probes, {runner.Findings.Count} findings, target RSS {server.RssMiB():0} MiB");
         }
         await slow.ConfigureAwait(false);

@@ -1,7 +1,7 @@
 using VScsi.ReliabilityBench;
 
 // Usage: dotnet run -c Release --project bench/VScsi.ReliabilityBench -- [fuzz|rss|serve] [options]
-//   fuzz  --seed N --minutes M --connections C [--probe-every K] [--idle N] [--disk-mib 64] [--no-huge-edtl] [--log]
+//   fuzz  --seed N --minutes M --connections C [--probe-every K] [--idle N] [--disk-mib 64] [--no-huge-edtl] [--canary-each-batch] [--log]
 //         the iSCSI fuzzer (pre-login, login, full feature, single commands, slow and idle connections)
 //         against a serving child process; prints attempts, failures and each finding as (seed, phase, index).
 //   rss   --seed N --minutes 10 --connections C [--reads 200] [--read-mib 64] [--idle-seconds 60] [--no-huge-edtl]

@@ -40,11 +40,14 @@ public static class RssVerb
         });
         var clock = Stopwatch.StartNew();
         long next = 0;
+        var shown = TimeSpan.Zero;
         while (clock.Elapsed.TotalMinutes < minutes && !server.Exited)
         {
             await runner.RunPhaseAsync(FuzzPhase.FullFeature, next, 200, connections, 100, default).ConfigureAwait(false);
             await runner.RunPhaseAsync(FuzzPhase.SingleCommand, next, 100, connections, 100, default).ConfigureAwait(false);
             next += 200;
+            if (clock.Elapsed - shown < TimeSpan.FromSeconds(15)) continue;
+            shown = clock.Elapsed;
             Console.WriteLine($"{clock.Elapsed:mm\\:ss} {ctx.Attempts} cases, {runner.Findings.Count} findings, RSS {server.RssMiB():0} MiB, peak {peak:0} MiB");
         }
         var (readOk, readFailed) = await ReadsAsync(server.Target, reads, readMiB).ConfigureAwait(false);

@@ -18,6 +18,11 @@ public sealed class FuzzRunner(FuzzContext ctx, long seed)
     /// <summary>Lets cases send ExpectedDataTransferLength 0x7fffffff/0xffffffff/0x80000000 (issue 10, defect 2).</summary>
     public bool HugeEdtl { get; init; } = true;
 
+    /// <summary>Compares the canary blocks after every batch (cheap on a small disk), so that a change is named by the batch that made it.</summary>
+    public bool CanaryEachBatch { get; init; }
+
+    private string _lastCanary = "";
+
     public IReadOnlyList<FuzzFinding> Findings => [.. _findings];
     public long Probes => Interlocked.Read(ref _probes);
 
@@ -36,7 +41,16 @@ public sealed class FuzzRunner(FuzzContext ctx, long seed)
             });
             await Task.WhenAll(workers).ConfigureAwait(false);
             await ProbeAsync(phase, end, ct).ConfigureAwait(false);
+            if (CanaryEachBatch) CheckCanary(phase, batch, end);
         }
+    }
+
+    private void CheckCanary(FuzzPhase phase, long from, long to)
+    {
+        var diff = string.Join(" ", FuzzProbe.CanaryDiff(Context.Target));
+        if (diff.Length == 0 || diff == _lastCanary) return;
+        _lastCanary = diff;
+        _findings.Enqueue(new FuzzFinding(Seed, phase, from, FindingKind.CanaryChanged, $"after cases #{from}..#{to - 1}, canary blocks changed (lba+count): {diff}"));
     }
 
     /// <summary>The slow phase: every kind at once plus <see cref="FuzzContext.IdleConnections"/> idle connections, with a probe while they hang on.</summary>

@@ -121,7 +121,8 @@ public sealed class FuzzServer : IAsyncDisposable
         var findings = new List<FuzzFinding>();
         if (took is null) findings.Add(new FuzzFinding(seed, FuzzPhase.FullFeature, -1, FindingKind.ShutdownHung, $"stopping the partition took more than {guard.TotalSeconds:0} s"));
         if (fault is not null) findings.Add(new FuzzFinding(seed, FuzzPhase.FullFeature, -1, FindingKind.ShutdownFailed, $"stopping the partition threw {fault.GetType().Name}: {fault.Message}"));
-        if (FuzzProbe.CanaryHash(Target) != CanaryBefore) findings.Add(new FuzzFinding(seed, FuzzPhase.FullFeature, -1, FindingKind.CanaryChanged, "blocks outside the scratch and probe ranges changed"));
+        if (FuzzProbe.CanaryHash(Target) != CanaryBefore)
+            findings.Add(new FuzzFinding(seed, FuzzPhase.FullFeature, -1, FindingKind.CanaryChanged, "blocks outside the scratch and probe ranges changed (lba+count): " + string.Join(" ", FuzzProbe.CanaryDiff(Target))));
         return findings;
     }
 
