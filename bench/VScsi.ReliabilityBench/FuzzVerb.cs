@@ -30,16 +30,18 @@ public static class FuzzVerb
             IdleConnections = o.Int("idle", 64),
         };
         var runner = new FuzzRunner(ctx, seed) { HugeEdtl = !o.Flag("no-huge-edtl"), CanaryEachBatch = o.Flag("canary-each-batch") };
+        var phases = o.Text("phases")?.Split(',').Select(Enum.Parse<FuzzPhase>).ToHashSet();
         var clock = Stopwatch.StartNew();
-        var slow = runner.RunSlowAsync(default);
-        var next = new long[Turns.Length];
+        var slow = phases is null || phases.Contains(FuzzPhase.Slow) ? runner.RunSlowAsync(default) : Task.CompletedTask;
+        var turns = Turns.Where(t => phases is null || phases.Contains(t.Phase)).ToArray();
+        var next = new long[turns.Length];
         var shown = TimeSpan.Zero;
         while (clock.Elapsed.TotalMinutes < minutes && !server.Exited)
         {
-            for (var t = 0; t < Turns.Length && clock.Elapsed.TotalMinutes < minutes; t++)
+            for (var t = 0; t < turns.Length && clock.Elapsed.TotalMinutes < minutes; t++)
             {
-                await runner.RunPhaseAsync(Turns[t].Phase, next[t], Turns[t].Batch, connections, o.Int("probe-every", 100), default).ConfigureAwait(false);
-                next[t] += Turns[t].Batch;
+                await runner.RunPhaseAsync(turns[t].Phase, next[t], turns[t].Batch, connections, o.Int("probe-every", 100), default).ConfigureAwait(false);
+                next[t] += turns[t].Batch;
             }
             if (clock.Elapsed - shown < TimeSpan.FromSeconds(15)) continue;
             shown = clock.Elapsed;
