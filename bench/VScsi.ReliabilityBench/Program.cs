@@ -6,7 +6,7 @@ using VScsi.ReliabilityBench;
 //         against a serving child process; prints attempts, failures and each finding as (seed, phase, index).
 //   rss   --seed N --minutes 10 --connections C [--reads 200] [--read-mib 64] [--idle-seconds 60] [--no-huge-edtl]
 //         the memory figure of issue 10: VmRSS of the serving process at start, peak, after the run and after idle.
-//   replay --seed N --phase FullFeature --from I --count K [--disk-mib 16]
+//   replay --seed N --phase FullFeature --from I --count K [--disk-mib 16] [--trace] [--probe]
 //         runs those cases one at a time and compares the canary after each: names the case that changed it.
 //   serve [--disk-mib 1024] [--login-timeout 30] [--keepalive 30] [--log]
 //         the serving child: a temporary managed system served over iSCSI on loopback; "stop" on stdin stops it.

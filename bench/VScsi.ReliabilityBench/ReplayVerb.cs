@@ -16,13 +16,18 @@ public static class ReplayVerb
         var from = o.Long("from", 0);
         var count = o.Long("count", 100);
         await using var server = await ServerProcess.StartAsync([.. o.Pass("log"), "--disk-mib", o.Long("disk-mib", 16).ToString(System.Globalization.CultureInfo.InvariantCulture)]).ConfigureAwait(false);
-        var ctx = new FuzzContext(server.Target, await FuzzProbe.OpcodesAsync(server.Target, default).ConfigureAwait(false));
+        var ctx = new FuzzContext(server.Target, await FuzzProbe.OpcodesAsync(server.Target, default).ConfigureAwait(false))
+        {
+            Trace = o.Flag("trace") ? Console.WriteLine : null,
+        };
         var runner = new FuzzRunner(ctx, seed) { HugeEdtl = !o.Flag("no-huge-edtl") };
         var failures = 0;
         for (var i = from; i < from + count; i++)
         {
             var findings = await runner.RunCaseAsync(phase, i, default).ConfigureAwait(false);
-            foreach (var f in findings) Console.WriteLine(f);
+            if (o.Flag("probe")) await runner.ProbeAsync(phase, i, default).ConfigureAwait(false);
+            foreach (var f in findings.Concat(runner.Findings.Where(f => f.Kind == FindingKind.ProbeFailed && f.Index == i))) Console.WriteLine(f);
+            if (o.Flag("probe") && runner.Findings.Any(f => f.Kind == FindingKind.ProbeFailed)) break;
             var diff = FuzzProbe.CanaryDiff(server.Target);
             if (diff.Count == 0) continue;
             Console.WriteLine($"seed {seed} {phase} #{i}: canary blocks changed (lba+count): {string.Join(" ", diff)}");

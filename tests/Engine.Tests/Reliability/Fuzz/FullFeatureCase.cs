@@ -32,6 +32,7 @@ public static class FullFeatureCase
                 }
                 else bytes = pdu.Encode(wire.HeaderDigest, wire.DataDigest);
                 log.Add($"{pdu.Opcode:x2}/{Convert.ToHexString(pdu.Header.AsSpan(32, 4))}");
+                ctx.Trace?.Invoke($"send {bytes.Length} bytes (data {pdu.Data.Length}, framed {framed}): BHS {Convert.ToHexString(bytes.AsSpan(0, Math.Min(48, bytes.Length)))}");
                 try
                 {
                     await wire.SendRawAsync(bytes, ct).ConfigureAwait(false);

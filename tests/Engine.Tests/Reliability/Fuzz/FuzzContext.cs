@@ -69,6 +69,9 @@ public sealed class FuzzContext(FuzzTarget target, IReadOnlyList<SupportedOpcode
     public int IdleConnections { get; init; } = 32;
     public TimeSpan SlowLorisPause { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Where cases describe every PDU they send (a replay's --trace); silent unless set.</summary>
+    public Action<string>? Trace { get; init; }
+
     private long _pdus;
     private long _bytes;
     private long _attempts;
