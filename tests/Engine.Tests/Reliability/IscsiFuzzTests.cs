@@ -16,7 +16,6 @@ namespace VScsi.Engine.Tests.Reliability;
 public sealed class IscsiFuzzTests : IAsyncLifetime
 {
     private const long Seed = 20261201;
-    private const string ChapDefect = "issue 10 defect 1: CHAP can be skipped (AuthMethod=CHAP, then CSG=1 to full feature phase); fixed on branch wt-login";
     private const string EdtlDefect = "issue 10 defect 2: EDTL 0x7fffffff/0xffffffff makes the target throw OutOfMemoryException out of the connection, which drops it and then faults Stop; fixed on branch wt-lengths";
     private static readonly TimeSpan ShutdownGuard = TimeSpan.FromSeconds(10);
 
@@ -70,14 +69,6 @@ public sealed class IscsiFuzzTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LoginSequences_KeepEveryInvariantButTheChapDefect()
-    {
-        var runner = new FuzzRunner(_context, Seed);
-        await runner.RunPhaseAsync(FuzzPhase.Login, 0, 300, connections: 8, probeEvery: 100, default);
-        await AssertNoFindingsAsync(runner, FindingKind.ChapBypassed);
-    }
-
-    [Fact(Skip = ChapDefect)]
     public async Task LoginSequences_NoneWithoutAValidChapResponse_ReachesFullFeaturePhase()
     {
         var runner = new FuzzRunner(_context, Seed);
