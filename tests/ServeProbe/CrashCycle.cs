@@ -21,8 +21,9 @@ public sealed record CrashCycleFigures(int Seed, int Cycles, int Starts, long At
 /// and records every block the target acknowledged; after a seeded number of acknowledgements the
 /// serving process is killed with SIGKILL while writes are in flight, started again (it must serve,
 /// not refuse with PartitionRunning), and every acknowledged block so far must read back exactly.
+/// Each cycle kills after between <paramref name="minAcknowledged"/> and <paramref name="maxAcknowledged"/> acknowledgements.
 /// </summary>
-public sealed class CrashCycle(string probeDll, string folder, int seed, TextWriter log)
+public sealed class CrashCycle(string probeDll, string folder, int seed, TextWriter log, int minAcknowledged = 50, int maxAcknowledged = 400)
 {
     private const int BlockSize = 512;
     private const int DiskBlocks = 1 << 18;          // 128 MiB: room for every block of a long soak, each written once
@@ -72,7 +73,7 @@ public sealed class CrashCycle(string probeDll, string folder, int seed, TextWri
                 await server.StopAsync().ConfigureAwait(false);   // the last start only checks; it stops cleanly
                 break;
             }
-            var killAfter = _random.Next(50, 400);
+            var killAfter = _random.Next(minAcknowledged, maxAcknowledged);
             await WriteUntilKilledAsync(client, server, order, killAfter, cancellationToken).ConfigureAwait(false);
             log.WriteLine($"cycle {cycle}: killed after {killAfter}+ acknowledgements; {_acknowledged.Count} acknowledged so far");
         }

@@ -4,7 +4,7 @@ namespace VScsi.ServeProbe;
 
 /// <summary>
 /// The long crash-cycle run: N kill -9 / restart cycles (default 20) under write load with any seed
-/// (default: random, printed so a run can be repeated), in a fresh folder that is kept when something failed.
+/// (default: random, printed so a run can be repeated), killing after 1,000 to 10,000 acknowledged blocks, in a fresh folder that is kept when something failed.
 /// Prints the figures; exit 0 only when every start served and no acknowledged block was lost.
 /// </summary>
 internal static class Soak
@@ -23,7 +23,7 @@ internal static class Soak
         Directory.CreateDirectory(folder);
         var probe = typeof(Soak).Assembly.Location;
         var started = DateTime.UtcNow;
-        var figures = await new CrashCycle(probe, folder, seed, Console.Out).RunAsync(cycles, CancellationToken.None);
+        var figures = await new CrashCycle(probe, folder, seed, Console.Out, minAcknowledged: 1000, maxAcknowledged: 10000).RunAsync(cycles, CancellationToken.None);
         Console.WriteLine($"seed:         {figures.Seed}");
         Console.WriteLine($"cycles:       {figures.Cycles} kill -9 / restart (of {cycles} asked), {figures.Starts} starts");
         Console.WriteLine($"attempts:     {figures.Attempts} writes (FUA, or WRITE + SYNCHRONIZE CACHE)");

@@ -72,11 +72,8 @@ public sealed class ServingClaim : IDisposable
         var after = p;
         using (var system = ManagedSystem.Open(folder))
         {
-            if (system.GetPortal(p.Id) is { } portal)
-            {
-                system.ClearPortal(p.Id);
-                cleared.Add($"the iSCSI portal record {portal.EndPoint} of process {portal.ProcessId} on {portal.Host}");
-            }
+            if (system.ClearPortal(p.Id) is { } portal)
+                cleared.Add($"the iSCSI portal record {portal}");
             if (p.State == PartitionState.Running)
             {
                 after = system.Deactivate(p.Name);
