@@ -12,6 +12,9 @@ public enum ConfigurationError
     DatabaseSchemaTooNew,
     DatabaseNotVScsi,
     DatabaseMigrationFailed,
+    DatabaseEmpty,
+    DatabaseNotAFile,
+    DatabaseNotSqlite,
     // Partitions
     PartitionNotFound,
     PartitionNameInvalid,
