@@ -68,6 +68,10 @@ public enum ConfigurationError
     StoragePoolPathInUse,
     StoragePoolFull,
     StoragePoolNotEmpty,
+    StoragePoolSizeInvalid,
+    StorageSizeOverflow,
+    BackingPathReserved,
+    BackingSizeNotBlockAligned,
     // Removable media
     MediaRepositoryNotFound,
     MediaRepositoryExists,
