@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 
@@ -77,14 +78,7 @@ internal sealed class SystemDatabase : IDisposable
                     return Migrate(connection, path, migrations);
                 });
             }
-            try
-            {
-                File.Move(building, path, overwrite: false);   // link + unlink on Unix, MoveFileEx on Windows: never replaces a file
-            }
-            catch (IOException) when (SystemFileCheck.Exists(path))
-            {
-                // Another process created the system at the same moment: its file is the system.
-            }
+            PlaceWithoutReplacing(building, path);
         }
         finally
         {
@@ -92,6 +86,34 @@ internal sealed class SystemDatabase : IDisposable
                 File.Delete(leftover);
         }
     }
+
+    /// <summary>
+    /// Puts the new file at <paramref name="path"/> unless something is already there: link(2) on
+    /// Unix fails with EEXIST rather than replace (rename(2) would replace, and File.Move's
+    /// "no overwrite" is a check before it), MoveFileEx without MOVEFILE_REPLACE_EXISTING on Windows.
+    /// When another process created the system at the same moment, its file is the system.
+    /// </summary>
+    private static void PlaceWithoutReplacing(string building, string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            if (Link(building, path) == 0 || Marshal.GetLastPInvokeError() == EExist) return;
+            // A file system without hard links: fall back to the move below.
+        }
+        try
+        {
+            File.Move(building, path, overwrite: false);
+        }
+        catch (IOException) when (SystemFileCheck.Exists(path))
+        {
+            // Created by another process first.
+        }
+    }
+
+    private const int EExist = 17;   // EEXIST on Linux and macOS
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false)]
+    private static extern int Link(string existing, string created);
 
     private static SqliteConnection Connect(string path, TimeSpan busyTimeout, SqliteOpenMode mode) =>
         new(new SqliteConnectionStringBuilder
