@@ -27,6 +27,7 @@ public sealed partial class ManagedSystem
         CreateDisk(name, null, sizeBytes, blockSize, preallocate, false, (c, s) =>
         {
             var p = RequirePool(c, pool);
+            CheckNewDiskSize(sizeBytes, blockSize);
             CheckPoolRoom(c, p, sizeBytes);
             return (s.FindPartition(p.PartitionId)!, p);
         });
@@ -56,9 +57,7 @@ public sealed partial class ManagedSystem
                 CheckBackingPath(c, path);
                 if (sizeBytes is long size)
                 {
-                    if (size <= 0 || size % blockSize != 0 || size > SizeLimits.MaxDiskBytes)
-                        throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid,
-                            $"The size {size} must be a positive multiple of the block size {blockSize}, at most {SizeLimits.Describe(SizeLimits.MaxDiskBytes)}.", size);
+                    CheckNewDiskSize(size, blockSize);
                     if (File.Exists(path) || Directory.Exists(path))
                         throw new ConfigurationException(ConfigurationError.VirtualDiskPathInUse, $"'{path}' already exists; omit -Size to use an existing image, or choose a new path.", path);
                     CreateImage(path, size, blockSize, preallocate);
@@ -220,6 +219,13 @@ public sealed partial class ManagedSystem
             throw new ConfigurationException(ConfigurationError.AdapterNotFound, $"No server adapter '{serverAdapter}' was found.", serverAdapter);
         return mappings;
     });
+
+    private static void CheckNewDiskSize(long size, int blockSize)
+    {
+        if (size <= 0 || size % blockSize != 0 || size > SizeLimits.MaxDiskBytes)
+            throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid,
+                $"The size {size} must be a positive multiple of the block size {blockSize}, at most {SizeLimits.Describe(SizeLimits.MaxDiskBytes)}.", size);
+    }
 
     private static void CreateImage(string path, long size, int blockSize, bool preallocate)
     {
