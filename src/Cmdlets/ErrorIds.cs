@@ -14,7 +14,8 @@ public static class ErrorIds
     public static ErrorCategory CategoryOf(ConfigurationError error) => error switch
     {
         ConfigurationError.DatabaseCorrupt or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew
-            or ConfigurationError.DatabaseMigrationFailed => ErrorCategory.InvalidData,
+            or ConfigurationError.DatabaseMigrationFailed or ConfigurationError.DatabaseEmpty or ConfigurationError.DatabaseNotSqlite => ErrorCategory.InvalidData,
+        ConfigurationError.DatabaseNotAFile => ErrorCategory.InvalidType,
         ConfigurationError.DatabaseLocked => ErrorCategory.ResourceBusy,
         ConfigurationError.PartitionNotFound or ConfigurationError.ProfileNotFound or ConfigurationError.AdapterNotFound
             or ConfigurationError.VirtualDiskNotFound or ConfigurationError.TargetDeviceNotFound => ErrorCategory.ObjectNotFound,
@@ -32,5 +33,6 @@ public static class ErrorIds
     /// <summary>Errors after which no further pipeline input can succeed: the database itself is unusable.</summary>
     public static bool IsTerminating(ConfigurationError error) => error is ConfigurationError.DatabaseCorrupt
         or ConfigurationError.DatabaseLocked or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew
-        or ConfigurationError.DatabaseMigrationFailed;
+        or ConfigurationError.DatabaseMigrationFailed or ConfigurationError.DatabaseEmpty or ConfigurationError.DatabaseNotAFile
+        or ConfigurationError.DatabaseNotSqlite;
 }

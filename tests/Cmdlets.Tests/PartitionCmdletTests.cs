@@ -152,15 +152,32 @@ public sealed class PartitionCmdletTests(PowerShellFixture ps)
         Assert.Equal("vios9", r.Output[1].ToString());
     }
 
-    [Fact]
-    public void CorruptDatabase_TerminatesWithDatabaseCorrupt_AndKeepsTheFile()
+    [Theory]
+    [InlineData("this is not a database, and it must survive", "DatabaseNotSqlite")]
+    [InlineData("", "DatabaseEmpty")]
+    [InlineData("SQLite format 3\0 cut short", "DatabaseCorrupt")]
+    public void UnusableDatabase_TerminatesWithItsOwnId_AndKeepsTheFile(string content, string id)
     {
         var sys = ps.NewTempSystemPath();
         Directory.CreateDirectory(sys);
         var db = Path.Combine(sys, "system.db");
-        File.WriteAllText(db, "this is not a database, and it must survive");
-        var r = ps.Run($"Get-VScsiPartition -SystemPath '{sys}'; 'after'");
-        Assert.Equal("DatabaseCorrupt", Assert.Single(r.Errors).FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Equal("this is not a database, and it must survive", File.ReadAllText(db));
+        File.WriteAllText(db, content);
+        var written = File.GetLastWriteTimeUtc(db);
+        var r = ps.Run($"Get-VScsiPartition -SystemPath '{sys}'; New-VScsiPartition vios1 Vios -SystemPath '{sys}'; 'after'");
+        Assert.Equal([id, id], r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));   // the listing and the creation
+        Assert.Equal(["after"], r.Output.Select(o => o.ToString()));
+        Assert.Equal(content, File.ReadAllText(db));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(db));
+        Assert.Equal(["system.db"], Directory.GetFileSystemEntries(sys).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void DirectoryAsDatabase_TerminatesWithDatabaseNotAFile()
+    {
+        var sys = ps.NewTempSystemPath();
+        Directory.CreateDirectory(Path.Combine(sys, "system.db"));
+        var r = ps.Run($"Get-VScsiPartition -SystemPath '{sys}'");
+        Assert.Equal("DatabaseNotAFile", Assert.Single(r.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal("InvalidType", r.Errors[0].CategoryInfo.Category.ToString());
     }
 }

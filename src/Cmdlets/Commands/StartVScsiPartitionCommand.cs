@@ -48,13 +48,16 @@ public sealed class StartVScsiPartitionCommand : PartitionCommandBase
         }
         if (!ShouldProcess(Name, (Profile is null ? "Activate with the default profile" : $"Activate with profile '{Profile}'")
             + (portal is null ? "" : $" and serve iSCSI on {ServingRegistry.FormatEndPoint(portal)}"))) return;
+        // The serving lock first: a Running state that no live process holds is what a crash left, and is cleared (with a warning).
+        using var claim = Serve(() => ServingClaim.Take(ResolvedSystemPath, Name, WriteWarning), Name);
+        if (claim is null) return;
         var started = Use(s => s.Activate(Name, Profile));
         if (started is null) return;
         if (started.Type == PartitionType.AixLinux)
         {
             if (portal is not null) WriteWarning($"Partition '{started.Name}' is of type {started.Type} and has no server adapters; -IscsiPortal is ignored.");
         }
-        else if (Serve(() => ModuleRuntime.Registry.Serve(ResolvedSystemPath, started.Name, portal), started.Name) is not { } served)
+        else if (Serve(() => ModuleRuntime.Registry.Serve(ResolvedSystemPath, started.Name, portal, claim), started.Name) is not { } served)
         {
             Use(s => s.Deactivate(started.Name)); // its adapters could not come up: the activation fails as a whole
             return;

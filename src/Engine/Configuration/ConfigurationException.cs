@@ -12,6 +12,9 @@ public enum ConfigurationError
     DatabaseSchemaTooNew,
     DatabaseNotVScsi,
     DatabaseMigrationFailed,
+    DatabaseEmpty,
+    DatabaseNotAFile,
+    DatabaseNotSqlite,
     // Partitions
     PartitionNotFound,
     PartitionNameInvalid,
@@ -65,6 +68,10 @@ public enum ConfigurationError
     StoragePoolPathInUse,
     StoragePoolFull,
     StoragePoolNotEmpty,
+    StoragePoolSizeInvalid,
+    StorageSizeOverflow,
+    BackingPathReserved,
+    BackingSizeNotBlockAligned,
     // Removable media
     MediaRepositoryNotFound,
     MediaRepositoryExists,

@@ -182,10 +182,12 @@ public sealed partial class ManagedSystem
         return true;
     });
 
-    public void ClearPortal(int partitionId) => Write((c, _) =>
+    /// <summary>Removes a partition's portal record (live or left by a dead process); returns what it said ("endpoint of process N on host"), or null when there was none.</summary>
+    public string? ClearPortal(int partitionId) => Write((c, _) =>
     {
-        Exec(c, "DELETE FROM iscsi_portal WHERE partition_id = $p", ("$p", partitionId));
-        return true;
+        using var cmd = Command(c, "DELETE FROM iscsi_portal WHERE partition_id = $p RETURNING endpoint, process_id, host", [("$p", partitionId)]);
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? $"{reader.GetString(0)} of process {reader.GetInt32(1)} on {reader.GetString(2)}" : null;
     });
 
     /// <summary>The live portal record of a partition served by some process, or null.</summary>

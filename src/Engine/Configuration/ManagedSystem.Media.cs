@@ -18,8 +18,8 @@ public sealed partial class ManagedSystem
         var p = s.RequirePartition(partition);
         if (!p.CanServe)
             throw new ConfigurationException(ConfigurationError.StorageRequiresServerPartition, $"Partition '{p.Name}' is of type {p.Type}; only Vios and IbmI partitions own media.", p.Name);
-        if (sizeBytes is <= 0)
-            throw new ConfigurationException(ConfigurationError.MediaSizeInvalid, $"The repository size {sizeBytes} must be positive.", sizeBytes);
+        if (sizeBytes is <= 0 or > SizeLimits.MaxPoolBytes)
+            throw new ConfigurationException(ConfigurationError.MediaSizeInvalid, $"The repository size {sizeBytes} must be positive and at most {SizeLimits.Describe(SizeLimits.MaxPoolBytes)}.", sizeBytes);
         var full = Path.GetFullPath(path);
         var repositories = LoadRepositories(c);
         if (repositories.Any(r => r.PartitionId == p.Id))
@@ -63,6 +63,8 @@ public sealed partial class ManagedSystem
             var length = new FileInfo(source).Length;
             if (length == 0 || length % OpticalSectorSize != 0)
                 throw new ConfigurationException(ConfigurationError.MediaSizeInvalid, $"'{source}' is {length} bytes, not a whole number of 2048-byte sectors; it is not an optical image.", source);
+            if (length > SizeLimits.MaxOpticalBytes)
+                throw new ConfigurationException(ConfigurationError.MediaSizeInvalid, $"'{source}' is {length} bytes; optical media are at most {SizeLimits.Describe(SizeLimits.MaxOpticalBytes)}.", source);
             if (reference) return (source, false);
             CheckRepositoryRoom(c, repository, length);
             var target = Path.Combine(repository.Path, Path.GetFileName(source));
@@ -76,8 +78,9 @@ public sealed partial class ManagedSystem
     public VirtualMedia CreateBlankMedia(string? partition, string name, long sizeBytes) =>
         CreateMedia(partition, name, (c, repository) =>
         {
-            if (sizeBytes <= 0 || sizeBytes % OpticalSectorSize != 0)
-                throw new ConfigurationException(ConfigurationError.MediaSizeInvalid, $"The size {sizeBytes} must be a positive multiple of 2048 bytes.", sizeBytes);
+            if (sizeBytes <= 0 || sizeBytes % OpticalSectorSize != 0 || sizeBytes > SizeLimits.MaxOpticalBytes)
+                throw new ConfigurationException(ConfigurationError.MediaSizeInvalid,
+                    $"The size {sizeBytes} must be a positive multiple of 2048 bytes, at most {SizeLimits.Describe(SizeLimits.MaxOpticalBytes)} (READ CAPACITY's 32-bit sector count).", sizeBytes);
             CheckRepositoryRoom(c, repository, sizeBytes);
             var target = Path.Combine(repository.Path, name + ".iso");
             using (var file = File.Open(target, FileMode.CreateNew, FileAccess.Write)) file.SetLength(sizeBytes);
@@ -88,8 +91,9 @@ public sealed partial class ManagedSystem
     public VirtualMedia CreateTapeCartridge(string? partition, string name, long capacityBytes, bool readOnly = false) =>
         CreateMedia(partition, name, (c, repository) =>
         {
-            if (capacityBytes < TapeImage.MinCapacity)
-                throw new ConfigurationException(ConfigurationError.MediaSizeInvalid, $"A cartridge holds at least {TapeImage.MinCapacity} bytes, not {capacityBytes}.", capacityBytes);
+            if (capacityBytes is < TapeImage.MinCapacity or > SizeLimits.MaxCartridgeBytes)
+                throw new ConfigurationException(ConfigurationError.MediaSizeInvalid,
+                    $"A cartridge holds at least {TapeImage.MinCapacity} bytes and at most {SizeLimits.Describe(SizeLimits.MaxCartridgeBytes)}, not {capacityBytes}.", capacityBytes);
             CheckRepositoryRoom(c, repository, capacityBytes);
             var target = Path.Combine(repository.Path, name + ".tap");
             using (TapeImage.Create(target, capacityBytes)) { }
@@ -245,12 +249,14 @@ public sealed partial class ManagedSystem
     {
         if (repository.SizeBytes is not long size) return;
         var used = RepositoryUsed(c, repository);
-        if (used + moreBytes > size)
+        if (moreBytes > size - used)
             throw new ConfigurationException(ConfigurationError.MediaRepositoryFull, $"The media repository has {size - used} of {size} bytes free; {moreBytes} more were asked for.", repository.Path);
     }
 
     private static long RepositoryUsed(SqliteConnection c, RepositoryRow repository) =>
-        LoadMediaRows(c).Where(m => m.PartitionId == repository.PartitionId && m.Owned).Sum(m => m.Kind == MediaKind.Tape ? m.Capacity ?? 0 : SizeOf(m.Path));
+        SizeLimits.TrySum(LoadMediaRows(c).Where(m => m.PartitionId == repository.PartitionId && m.Owned).Select(m => m.Kind == MediaKind.Tape ? m.Capacity ?? 0 : SizeOf(m.Path)))
+        ?? throw new ConfigurationException(ConfigurationError.StorageSizeOverflow,
+            $"The media of the repository '{repository.Path}' add up to more than {long.MaxValue} bytes (a cartridge made before sizes were checked?). Remove the oversized medium with Remove-VScsiTapeCartridge or Remove-VScsiMedia.", repository.Path);
 
     private static RepositoryRow RequireRepository(SqliteConnection c, PartitionRow p) =>
         LoadRepositories(c).Find(r => r.PartitionId == p.Id)

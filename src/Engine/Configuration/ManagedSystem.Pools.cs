@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using VScsi.Engine.Storage;
 
 namespace VScsi.Engine.Configuration;
 
@@ -14,8 +15,8 @@ public sealed partial class ManagedSystem
             throw new ConfigurationException(ConfigurationError.StorageRequiresServerPartition, $"Partition '{p.Name}' is of type {p.Type}; only Vios and IbmI partitions own storage.", p.Name);
         if (!Names.IsValidAdapterName(name))
             throw new ConfigurationException(ConfigurationError.VirtualDiskNameInvalid, $"'{name}' is not a valid pool name: use letters, digits, '-', '_' or '.'.", name);
-        if (sizeBytes is <= 0)
-            throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid, $"The pool size {sizeBytes} must be positive.", sizeBytes);
+        if (sizeBytes is <= 0 or > SizeLimits.MaxPoolBytes)
+            throw new ConfigurationException(ConfigurationError.StoragePoolSizeInvalid, $"The pool size {sizeBytes} must be positive and at most {SizeLimits.Describe(SizeLimits.MaxPoolBytes)}.", sizeBytes);
         var full = System.IO.Path.GetFullPath(path);
         var pools = LoadPools(c);
         if (pools.Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase)))
@@ -71,12 +72,14 @@ public sealed partial class ManagedSystem
     {
         if (pool.SizeBytes is not long size) return;
         var used = UsedBytes(c, pool);
-        if (used + moreBytes > size)
+        if (moreBytes > size - used)
             throw new ConfigurationException(ConfigurationError.StoragePoolFull,
                 $"Storage pool '{pool.Name}' has {size - used} of {size} bytes free; {moreBytes} more were asked for.", pool.Name);
     }
 
-    private static long UsedBytes(SqliteConnection c, PoolRow pool) => LoadDisks(c).Where(d => d.PoolId == pool.Id).Sum(d => SizeOf(d.Path));
+    private static long UsedBytes(SqliteConnection c, PoolRow pool) =>
+        SizeLimits.TrySum(LoadDisks(c).Where(d => d.PoolId == pool.Id).Select(d => SizeOf(d.Path)))
+        ?? throw new ConfigurationException(ConfigurationError.StorageSizeOverflow, $"The backing devices of storage pool '{pool.Name}' add up to more than {long.MaxValue} bytes.", pool.Name);
 
     private static StoragePool ToPool(SqliteConnection c, ConfigSnapshot s, PoolRow pool) =>
         new(pool.Name, pool.PartitionId, s.FindPartition(pool.PartitionId)?.Name ?? "", pool.Path, pool.SizeBytes, UsedBytes(c, pool),

@@ -27,6 +27,7 @@ public sealed partial class ManagedSystem
         CreateDisk(name, null, sizeBytes, blockSize, preallocate, false, (c, s) =>
         {
             var p = RequirePool(c, pool);
+            CheckNewDiskSize(sizeBytes, blockSize);
             CheckPoolRoom(c, p, sizeBytes);
             return (s.FindPartition(p.PartitionId)!, p);
         });
@@ -53,10 +54,10 @@ public sealed partial class ManagedSystem
                     throw new ConfigurationException(ConfigurationError.VirtualDiskPathInUse, $"'{path}' is already virtual disk '{holder.Name}'.", path);
                 if (blockSize is not (512 or 4096))
                     throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid, $"The block size must be 512 or 4096, not {blockSize}.", blockSize);
+                CheckBackingPath(c, path);
                 if (sizeBytes is long size)
                 {
-                    if (size <= 0 || size % blockSize != 0)
-                        throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid, $"The size {size} must be a positive multiple of the block size {blockSize}.", size);
+                    CheckNewDiskSize(size, blockSize);
                     if (File.Exists(path) || Directory.Exists(path))
                         throw new ConfigurationException(ConfigurationError.VirtualDiskPathInUse, $"'{path}' already exists; omit -Size to use an existing image, or choose a new path.", path);
                     CreateImage(path, size, blockSize, preallocate);
@@ -65,6 +66,10 @@ public sealed partial class ManagedSystem
                 else if (!File.Exists(path))
                 {
                     throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"'{path}' does not exist; give -Size to create a new image.", path);
+                }
+                else
+                {
+                    CheckExistingImage(path, blockSize);
                 }
                 var unitId = Guid.NewGuid();
                 Exec(c, "INSERT INTO virtual_disk (partition_id, name, path, block_size, created, shareable, unit_id, serial, pool_id) VALUES ($p, $n, $path, $b, $c, $s, $u, $serial, $pool)",
@@ -97,9 +102,9 @@ public sealed partial class ManagedSystem
     {
         var disk = RequireDisk(LoadDisks(c), name);
         var current = ToDisk(s, disk, LoadDevices(c), LoadPools(c));
-        if (sizeBytes % disk.BlockSize != 0 || sizeBytes < current.SizeBytes)
+        if (sizeBytes % disk.BlockSize != 0 || sizeBytes < current.SizeBytes || sizeBytes > SizeLimits.MaxDiskBytes)
             throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid,
-                $"The new size {sizeBytes} must be a multiple of {disk.BlockSize} and at least the current {current.SizeBytes} bytes; disks only grow.", sizeBytes);
+                $"The new size {sizeBytes} must be a multiple of {disk.BlockSize}, at least the current {current.SizeBytes} bytes (disks only grow) and at most {SizeLimits.Describe(SizeLimits.MaxDiskBytes)}.", sizeBytes);
         if (disk.PoolId is long poolId)
             CheckPoolRoom(c, LoadPools(c).Single(p => p.Id == poolId), sizeBytes - current.SizeBytes);
         var blocks = (ulong)(sizeBytes / disk.BlockSize);
@@ -111,9 +116,9 @@ public sealed partial class ManagedSystem
                 store.Grow(blocks);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
-            throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"Cannot grow '{disk.Path}': {e.Message}", disk.Path, e);
+            throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"Cannot grow '{disk.Path}': {FileError(e, sizeBytes)}", disk.Path, e);
         }
         return ToDisk(s, disk, LoadDevices(c), LoadPools(c));
     });
@@ -215,6 +220,13 @@ public sealed partial class ManagedSystem
         return mappings;
     });
 
+    private static void CheckNewDiskSize(long size, int blockSize)
+    {
+        if (size <= 0 || size % blockSize != 0 || size > SizeLimits.MaxDiskBytes)
+            throw new ConfigurationException(ConfigurationError.VirtualDiskSizeInvalid,
+                $"The size {size} must be a positive multiple of the block size {blockSize}, at most {SizeLimits.Describe(SizeLimits.MaxDiskBytes)}.", size);
+    }
+
     private static void CreateImage(string path, long size, int blockSize, bool preallocate)
     {
         try
@@ -223,11 +235,15 @@ public sealed partial class ManagedSystem
             if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
             using var image = FileBlockStore.Create(path, size, blockSize, preallocate);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
-            throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"Cannot create '{path}': {e.Message}", path, e);
+            throw new ConfigurationException(ConfigurationError.VirtualDiskFileError, $"Cannot create '{path}': {FileError(e, size)}", path, e);
         }
     }
+
+    /// <summary>.NET reports a length the file system cannot hold (EFBIG, ERROR_FILE_TOO_LARGE) as ArgumentOutOfRangeException.</summary>
+    private static string FileError(Exception e, long size) =>
+        e is ArgumentOutOfRangeException ? $"the file system cannot hold a file of {size} bytes (ext4 holds at most 16 TiB per file); choose a smaller size or another file system" : e.Message;
 
     private static DiskRow RequireDisk(List<DiskRow> disks, string name) =>
         disks.Find(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))

@@ -3,8 +3,12 @@ namespace VScsi.Engine.Configuration;
 /// <summary>The partition environment (HMC <c>lpar_env</c>): only Vios and IbmI may own server adapters.</summary>
 public enum PartitionType { Vios, IbmI, AixLinux }
 
-/// <summary>Whether a partition runs a configuration (HMC "Running") or not ("Not Activated").</summary>
-public enum PartitionState { NotActivated, Running }
+/// <summary>
+/// Whether a partition runs a configuration (HMC "Running") or not ("Not Activated"). Stale is a
+/// server partition the database says is Running while no live process holds its serving lock: the
+/// process that served it was killed or crashed; the next Start-VScsiPartition clears it and serves.
+/// </summary>
+public enum PartitionState { NotActivated, Running, Stale }
 
 /// <summary>Which end of a virtual SCSI pair an adapter is.</summary>
 public enum AdapterKind { Server, Client }

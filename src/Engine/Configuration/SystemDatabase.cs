@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 
@@ -14,7 +15,6 @@ namespace VScsi.Engine.Configuration;
 internal sealed class SystemDatabase : IDisposable
 {
     public const string FileName = "system.db";
-    private static ReadOnlySpan<byte> SqliteHeader => "SQLite format 3\0"u8;
 
     private readonly SqliteConnection _connection;
 
@@ -29,31 +29,29 @@ internal sealed class SystemDatabase : IDisposable
 
     public int SchemaVersion { get; }
 
+    /// <summary>
+    /// Opens the managed system's database in <paramref name="folder"/>. Only a missing file means a
+    /// new system, and that one is built under a temporary name and moved into place whole, so a crash
+    /// mid-creation leaves no empty or half-made system.db behind. Anything else that is not a
+    /// healthy VScsi database is refused and left exactly as it was (<see cref="SystemFileCheck"/>).
+    /// </summary>
     public static SystemDatabase Open(string folder, TimeSpan busyTimeout, IReadOnlyList<string> migrations)
     {
         SqliteNative.EnsureLoaded();
         Directory.CreateDirectory(folder);
         var path = System.IO.Path.Combine(folder, FileName);
-        var existed = File.Exists(path) && new FileInfo(path).Length > 0;
-        if (existed)
-            CheckHeader(path);
-
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
-        };
-        var connection = new SqliteConnection(builder.ConnectionString);
+        if (!SystemFileCheck.Exists(path))
+            CreateNew(path, busyTimeout, migrations);
+        SystemFileCheck.RequireSqliteFile(path);
+        var connection = Connect(path, busyTimeout, SqliteOpenMode.ReadWrite);
         try
         {
             var version = Translate(path, () =>
             {
                 connection.Open();
-                Execute(connection, $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;");
-                if (existed)
-                    CheckIntegrity(connection, path);
+                Configure(connection, busyTimeout);
+                CheckIntegrity(connection, path);
+                SystemFileCheck.RequireOurs(connection, path);
                 return Migrate(connection, path, migrations);
             });
             return new SystemDatabase(connection, path, version);
@@ -64,6 +62,70 @@ internal sealed class SystemDatabase : IDisposable
             throw;
         }
     }
+
+    /// <summary>Builds a new database beside <paramref name="path"/> and moves it there unless another process got there first (then theirs is used).</summary>
+    private static void CreateNew(string path, TimeSpan busyTimeout, IReadOnlyList<string> migrations)
+    {
+        var building = $"{path}.new-{Guid.NewGuid():N}";
+        try
+        {
+            using (var connection = Connect(building, busyTimeout, SqliteOpenMode.ReadWriteCreate))
+            {
+                Translate(path, () =>
+                {
+                    connection.Open();
+                    Configure(connection, busyTimeout);
+                    return Migrate(connection, path, migrations);
+                });
+            }
+            PlaceWithoutReplacing(building, path);
+        }
+        finally
+        {
+            foreach (var leftover in new[] { building, building + "-wal", building + "-shm", building + "-journal" })
+                File.Delete(leftover);
+        }
+    }
+
+    /// <summary>
+    /// Puts the new file at <paramref name="path"/> unless something is already there: link(2) on
+    /// Unix fails with EEXIST rather than replace (rename(2) would replace, and File.Move's
+    /// "no overwrite" is a check before it), MoveFileEx without MOVEFILE_REPLACE_EXISTING on Windows.
+    /// When another process created the system at the same moment, its file is the system.
+    /// </summary>
+    private static void PlaceWithoutReplacing(string building, string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            if (Link(building, path) == 0 || Marshal.GetLastPInvokeError() == EExist) return;
+            // A file system without hard links: fall back to the move below.
+        }
+        try
+        {
+            File.Move(building, path, overwrite: false);
+        }
+        catch (IOException) when (SystemFileCheck.Exists(path))
+        {
+            // Created by another process first.
+        }
+    }
+
+    private const int EExist = 17;   // EEXIST on Linux and macOS
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false)]
+    private static extern int Link(string existing, string created);
+
+    private static SqliteConnection Connect(string path, TimeSpan busyTimeout, SqliteOpenMode mode) =>
+        new(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
+        }.ConnectionString);
+
+    private static void Configure(SqliteConnection connection, TimeSpan busyTimeout) =>
+        Execute(connection, $"PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;");
 
     /// <summary>Writes a consistent copy of the database to a new file (SQLite VACUUM INTO).</summary>
     public void CopyTo(string path) => Translate(Path, () =>
@@ -120,7 +182,7 @@ internal sealed class SystemDatabase : IDisposable
             }
             if (created)
                 InsertSystemRow(connection);
-            Execute(connection, $"PRAGMA user_version = {version};");
+            Execute(connection, $"PRAGMA user_version = {version}; PRAGMA application_id = {SystemFileCheck.ApplicationId};");
             transaction.Commit();
         }
         if (created)
@@ -158,16 +220,6 @@ internal sealed class SystemDatabase : IDisposable
         });
     }
 
-    private static void CheckHeader(string path)
-    {
-        Span<byte> header = stackalloc byte[16];
-        int read;
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        if (read < header.Length || !header.SequenceEqual(SqliteHeader))
-            throw Corrupt(path, "it is not an SQLite database");
-    }
-
     private static void CheckIntegrity(SqliteConnection connection, string path)
     {
         using var cmd = connection.CreateCommand();
@@ -198,7 +250,7 @@ internal sealed class SystemDatabase : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    private static ConfigurationException Corrupt(string path, string why, Exception? inner = null) =>
+    internal static ConfigurationException Corrupt(string path, string why, Exception? inner = null) =>
         new(ConfigurationError.DatabaseCorrupt,
             $"The configuration database '{path}' is damaged ({why}). Restore it from a backup or move it away; VScsi will not overwrite it.", path, inner);
 

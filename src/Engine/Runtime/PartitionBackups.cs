@@ -85,19 +85,6 @@ public static class PartitionBackups
     private static BackupRecord ToRecord(BackupResult r, string partition) =>
         new(r.BackupId, partition, r.Type.ToString(), r.ParentId, r.Path, DateTimeOffset.UtcNow, r.Devices, r.LogicalBytes, r.StoredBytes, r.ArchiveBytes, r.Duration, r.ArchiveXxh128);
 
-    /// <summary>Whether another process holds the partition's serving lock.</summary>
-    public static bool IsServedElsewhere(string folder, int partitionId)
-    {
-        var lockPath = Path.Combine(folder, $"serve-{partitionId}.lock");
-        if (!File.Exists(lockPath)) return false;
-        try
-        {
-            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            return false;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-    }
+    /// <summary>Whether a live process holds the partition's serving lock (callers ask when this one does not serve it); a Running state left by a dead process does not count.</summary>
+    public static bool IsServedElsewhere(string folder, int partitionId) => ServingLock.IsHeld(folder, partitionId);
 }

@@ -17,13 +17,13 @@ public sealed class ServedPartition : IDisposable
     /// <summary>Open disk stores by image path, with how many units use each (a shareable disk mapped twice shares one store and one tracker).</summary>
     private readonly Dictionary<string, (TrackedBlockStore Store, int Users)> _stores;
     private readonly object _gate = new();
-    private readonly FileStream _lock;
+    private readonly ServingLock _lock;
 
     private readonly ConcurrentDictionary<int, ScsiTarget> _targets;
 
     private readonly string _folder;
 
-    private ServedPartition(string folder, string name, ConcurrentDictionary<int, ScsiTarget> targets, Dictionary<string, (TrackedBlockStore, int)> stores, FileStream serveLock)
+    private ServedPartition(string folder, string name, ConcurrentDictionary<int, ScsiTarget> targets, Dictionary<string, (TrackedBlockStore, int)> stores, ServingLock serveLock)
     {
         _folder = folder;
         Name = name;
@@ -45,18 +45,11 @@ public sealed class ServedPartition : IDisposable
     /// <summary>Targets by server adapter slot.</summary>
     public IReadOnlyDictionary<int, ScsiTarget> Targets => _targets;
 
-    internal static ServedPartition Open(string folder, Partition p, IReadOnlyList<AdapterMapping> mappings, IReadOnlyList<VirtualDisk> disks)
+    /// <summary>Opens the partition's units; <paramref name="claimed"/> is its serving lock if already taken (Start-VScsiPartition claims first), else it is taken here.</summary>
+    internal static ServedPartition Open(string folder, Partition p, IReadOnlyList<AdapterMapping> mappings, IReadOnlyList<VirtualDisk> disks, ServingLock? claimed = null)
     {
-        var lockPath = Path.Combine(folder, $"serve-{p.Id}.lock");
-        FileStream serveLock;
-        try
-        {
-            serveLock = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e)
-        {
-            throw new ServingException("PartitionServedElsewhere", $"Partition '{p.Name}' is served by another process (lock {lockPath}).", p.Name, e);
-        }
+        var serveLock = claimed ?? ServingLock.TryAcquire(folder, p.Id)
+            ?? throw new ServingException("PartitionServedElsewhere", $"Partition '{p.Name}' is served by another process (lock {ServingLock.PathOf(folder, p.Id)}).", p.Name);
         var served = new ServedPartition(folder, p.Name, new ConcurrentDictionary<int, ScsiTarget>(), new(StringComparer.Ordinal), serveLock);
         try
         {
@@ -215,8 +208,6 @@ public sealed class ServedPartition : IDisposable
         foreach (var t in Targets.Values) t.Reset();
         foreach (var unit in Targets.Values.SelectMany(t => t.Luns.Select(l => t[l])).OfType<LogicalUnit>()) Eject(unit);
         foreach (var (store, _) in _stores.Values) store.DisposeAsync().AsTask().GetAwaiter().GetResult();   // last: the trackers record a clean close
-        var lockPath = _lock.Name;
-        _lock.Dispose();
-        File.Delete(lockPath);
+        _lock.Dispose();   // the lock file stays: see ServingLock
     }
 }

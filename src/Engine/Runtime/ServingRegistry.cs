@@ -46,9 +46,14 @@ public sealed class ServingRegistry : IAsyncDisposable
 
     private static string Key(string folder, int partitionId) => $"{Path.GetFullPath(folder)}|{partitionId}";
 
-    /// <summary>Starts serving a Vios/IbmI partition's server adapters from the configuration in <paramref name="folder"/>.</summary>
-    public ServedPartition Serve(string folder, string partition, IPEndPoint? iscsiPortal = null)
+    /// <summary>
+    /// Starts serving a Vios/IbmI partition's server adapters from the configuration in <paramref name="folder"/>.
+    /// With <paramref name="claim"/> (see <see cref="ServingClaim"/>) its lock is the one already taken, and
+    /// is released if serving fails; without it the lock is taken here.
+    /// </summary>
+    public ServedPartition Serve(string folder, string partition, IPEndPoint? iscsiPortal = null, ServingClaim? claim = null)
     {
+        using var owned = claim;
         using var system = ManagedSystem.Open(folder);
         var p = system.GetPartition(partition);
         if (p.Type == PartitionType.AixLinux)
@@ -57,7 +62,7 @@ public sealed class ServingRegistry : IAsyncDisposable
         if (_served.ContainsKey(key))
             throw new ServingException("PartitionAlreadyServed", $"Partition '{p.Name}' is already served by this process.", p.Name);
         var mappings = system.GetMappings(p.Name);
-        var served = ServedPartition.Open(folder, p, mappings, system.GetVirtualDisks(p.Name));
+        var served = ServedPartition.Open(folder, p, mappings, system.GetVirtualDisks(p.Name), claim?.Release());
         if (!_served.TryAdd(key, served))
         {
             served.Dispose();

@@ -46,7 +46,16 @@ public sealed class FileBlockStore : IBlockStore, IDisposable
             throw new ArgumentOutOfRangeException(nameof(sizeBytes), sizeBytes, $"The size must be a positive multiple of the block size {blockSize}.");
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read,
             FileOptions.Asynchronous, preallocate ? sizeBytes : 0);
-        RandomAccess.SetLength(handle, sizeBytes);
+        try
+        {
+            RandomAccess.SetLength(handle, sizeBytes);
+        }
+        catch
+        {
+            handle.Dispose();   // the file system refused the length (EFBIG, ENOSPC): no empty image is left behind
+            File.Delete(path);
+            throw;
+        }
         return new FileBlockStore(handle, blockSize, (ulong)(sizeBytes / blockSize), false, path);
     }
 
