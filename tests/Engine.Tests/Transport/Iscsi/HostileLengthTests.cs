@@ -127,10 +127,22 @@ public sealed class HostileLengthTests : IAsyncLifetime
     public async Task RangeBeyondTheCapacity_HugeExpectedLength_CheckConditionLbaOutOfRange(byte opcode, bool read)
     {
         await using var wire = await LoginAsync(("InitialR2T", "Yes"), ("ImmediateData", "No"));
-        await wire.SendAsync(wire.Command(RawInitiator.Cdb16(opcode, ulong.MaxValue - 3, Blocks), read, !read, 0xFFFFFFFF));
-        using var response = await wire.StatusAsync();
+        var command = wire.Command(RawInitiator.Cdb16(opcode, ulong.MaxValue - 3, Blocks), read, !read, 0xFFFFFFFF);
+        await wire.SendAsync(command);
+        var response = await wire.StatusAsync();
+        if (response.Opcode == Opcode.ReadyToTransfer)
+        {
+            // The range is checked where the handler runs (after unit attentions and reservations, SAM-5 5.14): the write's data comes first.
+            Assert.Equal((uint)Bytes, response.U32(44));
+            var dataOut = new Pdu(Opcode.DataOut) { Flags = 0x80, Itt = command.Itt };
+            dataOut.U32(20, response.U32(20));
+            await wire.SendAsync(dataOut, new byte[Bytes]);
+            response.Dispose();
+            response = await wire.StatusAsync();
+        }
         Assert.Equal((Opcode.ScsiResponse, CheckCondition), (response.Opcode, response.Header[3]));
         Assert.Equal(((byte)0x05, (byte)0x21, (byte)0x00), SenseOf(response));
+        response.Dispose();
         await AssertStillServesAsync(wire);
     }
 
@@ -223,7 +235,7 @@ public sealed class HostileLengthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExtendedCdbAhsLongerThanThePdu_AnsweredAndTheConnectionCarriesOn()
+    public async Task ExtendedCdbAhsLongerThanThePdu_RejectedAsAnInvalidPduFieldAndTheConnectionCarriesOn()
     {
         await using var wire = await LoginAsync();
         var command = wire.Command(RawInitiator.Cdb10(0x28, 0, 1), read: true, write: false, BlockSize);
@@ -236,9 +248,8 @@ public sealed class HostileLengthTests : IAsyncLifetime
         command.Header.CopyTo(bytes, 0);
         ahs.CopyTo(bytes, 48);
         await wire.SendRawAsync(bytes);
-        using var response = await wire.StatusAsync();
-        Assert.Equal(Opcode.ScsiResponse, response.Opcode);
-        Assert.Equal(CheckCondition, response.Header[3]);
+        using var reject = await wire.StatusAsync();                        // RFC 7143 11.17.1: the PDU, not the command, is at fault
+        Assert.Equal((Opcode.Reject, RejectReason.InvalidPduField), (reject.Opcode, reject.Header[2]));
         await AssertStillServesAsync(wire);
     }
 
