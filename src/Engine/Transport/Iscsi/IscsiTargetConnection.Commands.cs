@@ -29,8 +29,11 @@ internal sealed partial class IscsiTargetConnection
         /// <summary>How much data the target asks for with R2Ts (what the command takes).</summary>
         public int Solicit { get; } = solicit;
 
-        /// <summary>The buffer budget this write holds (its buffer's length as asked for).</summary>
+        /// <summary>The buffer budget this write holds (its buffer's length as asked for, and any data-in).</summary>
         public int Reserved { get; } = reserved;
+
+        /// <summary>Data-in a CDB that reads still produces when the initiator flagged it as a write (it goes nowhere).</summary>
+        public int DataIn { get; init; }
 
         public byte[]? Buffer { get; private set; } = buffer;
         public int Received { get; set; }
@@ -144,7 +147,7 @@ internal sealed partial class IscsiTargetConnection
         if (!write)
         {
             if (!await ReserveAsync(itt, plan.DataIn, maxTransfer).ConfigureAwait(false)) return;
-            Start(itt, lun, cdb, AttributeOf(flags), null, 0, read ? edtl : 0, plan.DataIn, residual);
+            Start(itt, lun, cdb, AttributeOf(flags), null, 0, plan.DataIn, read ? edtl : 0, plan.DataIn, residual);
             return;
         }
         await OnWriteAsync(pdu, cdb, edtl, plan, residual, maxTransfer).ConfigureAwait(false);
@@ -171,9 +174,10 @@ internal sealed partial class IscsiTargetConnection
         // The buffer holds what the command takes, or the unsolicited data the initiator may send if more.
         var unsolicited = Parameters.ImmediateData || !Parameters.InitialR2T ? Parameters.FirstBurstLength : 0;
         var capacity = (int)Math.Min(edtl, Math.Max(plan.DataOut, unsolicited));
-        if (!await ReserveAsync(itt, capacity, maxTransfer).ConfigureAwait(false)) return;
-        var pending = new PendingWrite(itt, LunFormat.Decode(pdu.Header.AsSpan(8, 8)), cdb, AttributeOf(pdu.Flags), edtl, plan.DataOut, Rent(capacity), capacity)
+        if (!await ReserveAsync(itt, capacity + plan.DataIn, maxTransfer).ConfigureAwait(false)) return;
+        var pending = new PendingWrite(itt, LunFormat.Decode(pdu.Header.AsSpan(8, 8)), cdb, AttributeOf(pdu.Flags), edtl, plan.DataOut, Rent(capacity), capacity + plan.DataIn)
         {
+            DataIn = plan.DataIn,
             DataOutLength = plan.DataOut,
             Residual = residual,
         };
@@ -192,7 +196,7 @@ internal sealed partial class IscsiTargetConnection
         if (w.Received >= w.Solicit && w.Bursts.Count == 0 && !w.AwaitingUnsolicited)
         {
             _writes.Remove(w.Itt);
-            Start(w.Itt, w.Lun, w.Cdb, w.Attribute, w.TakeBuffer(), w.DataOutLength, 0, w.Reserved, w.Residual, reservedIsDataOut: true);
+            Start(w.Itt, w.Lun, w.Cdb, w.Attribute, w.TakeBuffer(), w.DataOutLength, w.DataIn, 0, w.Reserved, w.Residual);
             return;
         }
         if (w.AwaitingUnsolicited) return;
@@ -264,13 +268,13 @@ internal sealed partial class IscsiTargetConnection
     }
 
     /// <summary>Hands a command to the task set now (keeping CmdSN order) and lets it finish in the background.</summary>
-    private void Start(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, byte[]? dataOut, int dataOutLength, long expectedIn, int reserved, Residual residual, bool reservedIsDataOut = false)
+    private void Start(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, byte[]? dataOut, int dataOutLength, int dataInLength, long expectedIn, int reserved, Residual residual)
     {
         var running = new Running(lun);
         _running[itt] = running;
-        var dataIn = reservedIsDataOut ? null : Rent(reserved);
+        var dataIn = Rent(dataInLength);
         var command = new ScsiCommand(cdb, dataOut is null ? default : dataOut.AsMemory(0, dataOutLength),
-            dataIn is null ? default : dataIn.AsMemory(0, reserved), Session!.Nexus);
+            dataIn is null ? default : dataIn.AsMemory(0, dataInLength), Session!.Nexus);
         ValueTask<ScsiResult> execution;
         try
         {
@@ -280,10 +284,10 @@ internal sealed partial class IscsiTargetConnection
         {
             execution = ValueTask.FromException<ScsiResult>(e);
         }
-        _ = CompleteAsync(itt, running, execution, dataIn ?? dataOut, reservedIsDataOut ? null : dataIn, reserved, expectedIn, dataOutLength, residual);
+        _ = CompleteAsync(itt, running, execution, dataOut, dataIn, reserved, expectedIn, dataOutLength, residual);
     }
 
-    private async Task CompleteAsync(uint itt, Running running, ValueTask<ScsiResult> execution, byte[]? buffer, byte[]? dataIn, int reserved, long expected, int written, Residual residual)
+    private async Task CompleteAsync(uint itt, Running running, ValueTask<ScsiResult> execution, byte[]? dataOut, byte[]? dataIn, int reserved, long expected, int written, Residual residual)
     {
         try
         {
@@ -317,7 +321,8 @@ internal sealed partial class IscsiTargetConnection
         finally
         {
             _running.TryRemove(itt, out _);
-            Return(buffer, reserved);
+            Return(dataOut, 0);
+            Return(dataIn, reserved);
         }
     }
 

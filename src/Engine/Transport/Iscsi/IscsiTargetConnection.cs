@@ -1,12 +1,9 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using VScsi.Engine.Scsi;
-using VScsi.Engine.Scsi.Block;
-using VScsi.Engine.Scsi.Cdb;
 using VScsi.Engine.Scsi.Sense;
 
 namespace VScsi.Engine.Transport.Iscsi;

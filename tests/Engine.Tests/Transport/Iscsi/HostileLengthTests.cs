@@ -161,6 +161,17 @@ public sealed class HostileLengthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadCdbFlaggedAsAWrite_RunsWithItsDataGoingNowhereAndOverflowReported()
+    {
+        await using var wire = await LoginAsync(("InitialR2T", "Yes"), ("ImmediateData", "No"));
+        await wire.SendAsync(wire.Command(RawInitiator.Cdb10(0x28, 0, Blocks), read: false, write: true, 0xFFFFFFFF));
+        using var response = await wire.StatusAsync();
+        Assert.Equal((Opcode.ScsiResponse, Good), (response.Opcode, response.Header[3]));   // no R2T: a READ takes no data
+        Assert.Equal((0x04, (uint)Bytes), (response.Flags & 0x06, response.U32(44)));
+        await AssertStillServesAsync(wire);
+    }
+
+    [Fact]
     public async Task DataOutBeyondTheR2TBurst_DataPhaseErrorAndTheConnectionCarriesOn()
     {
         await using var wire = await LoginAsync(("InitialR2T", "Yes"), ("ImmediateData", "No"));
