@@ -38,8 +38,8 @@ public abstract class LogicalUnit
     /// <summary>Persistent reservations (SPC-5 5.14), saved through the store given at construction.</summary>
     public PersistentReservations PersistentReservations { get; }
 
-    /// <summary>The default <see cref="MaxTransferLength"/>: 8 MiB, what one command may move.</summary>
-    public const int DefaultMaxTransferLength = 8 << 20;
+    /// <summary>The default <see cref="MaxTransferLength"/>: 32 MiB, what one command may move (libiscsi's suite moves 65536 blocks of 512 bytes at once).</summary>
+    public const int DefaultMaxTransferLength = 32 << 20;
 
     /// <summary>
     /// The most one command may transfer, in bytes (a disk reports it in blocks as the Block Limits

@@ -39,7 +39,14 @@ public readonly record struct TransferPlan(int DataIn, int DataOut, long Overflo
             case DataDirection.Out:
             {
                 var given = Math.Min(needed, take);
-                if (given < needed && parsed.Unit == TransferUnit.Blocks)
+                if (parsed.Unit != TransferUnit.Blocks)
+                {
+                    // Parameter lists, WRITE SAME, VERIFY, COMPARE AND WRITE: the handler judges the data
+                    // against its CDB (a PARAMETER LIST LENGTH ERROR, or INVALID FIELD IN CDB), so it gets
+                    // what the initiator sends, as long as that stays within the maximum.
+                    if (take > needed && take <= maxTransfer) return new TransferPlan(0, (int)take, 0, 0, null);
+                }
+                else if (given < needed)
                 {
                     // The CDB and the expected length disagree: write the whole blocks both allow.
                     var blockLength = needed / (long)parsed.Blocks;

@@ -18,10 +18,10 @@ public sealed class CdbShapeTests() : DiskTestBase(1 << 20)
         { CdbBuilder.Read(10, 7, 8), DataDirection.In, 8 * 512, 7, 8 },
         { CdbBuilder.Write(12, 9, 3), DataDirection.Out, 3 * 512, 9, 3 },
         { CdbBuilder.Write(16, ulong.MaxValue, uint.MaxValue), DataDirection.Out, (long)uint.MaxValue * 512, ulong.MaxValue, uint.MaxValue },   // no overflow
-        { CdbBuilder.Read(10, 0, 0), DataDirection.None, 0, 0, 0 },
+        { CdbBuilder.Read(10, 0, 0), DataDirection.In, 0, 0, 0 },
         { CdbBuilder.SynchronizeCache(10, 4, 2), DataDirection.None, 0, 4, 2 },
         { CdbBuilder.WriteSame(16, 1, 100), DataDirection.Out, 512, 1, 100 },
-        { CdbBuilder.WriteSame(16, 1, 100, noDataOut: true), DataDirection.None, 0, 1, 100 },
+        { CdbBuilder.WriteSame(16, 1, 100, noDataOut: true), DataDirection.Out, 0, 1, 100 },
         { CdbBuilder.Inquiry(300), DataDirection.In, 300, 0, 0 },
         { CdbBuilder.Unmap(24), DataDirection.Out, 24, 0, 0 },
         { [0xC7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], DataDirection.None, 0, 0, 0 },             // not in the table

@@ -129,7 +129,6 @@ public readonly record struct CdbShape(DataDirection Direction, TransferUnit Uni
             : LbaSize == 8 ? BinaryPrimitives.ReadUInt64BigEndian(cdb[LbaOffset..]) : ReadField(cdb, LbaOffset, LbaSize);
         ulong blocks = LengthField(cdb);
         if (LengthSize == 1 && Unit == TransferUnit.Blocks && blocks == 0) blocks = 256;   // SBC-4 5.16: READ(6)/WRITE(6)
-        var direction = Direction;
         long length = Unit switch
         {
             TransferUnit.Blocks => (long)blocks * blockLength,
@@ -139,7 +138,6 @@ public readonly record struct CdbShape(DataDirection Direction, TransferUnit Uni
             TransferUnit.CompareBlocks => 2 * (long)blocks * blockLength,
             _ => 0,
         };
-        if (length == 0) direction = DataDirection.None;
-        return new ParsedCdb(direction, length, lba, blocks, Traits, LengthOffset, Unit);
+        return new ParsedCdb(Direction, length, lba, blocks, Traits, LengthOffset, Unit);
     }
 }

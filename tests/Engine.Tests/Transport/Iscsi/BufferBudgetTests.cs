@@ -67,7 +67,7 @@ public sealed class BufferBudgetTests : IAsyncLifetime
             using (await wire.StatusAsync()) { }
             await wire.SendAsync(wire.Command(RawInitiator.Cdb10(0x28, 0, 8), read: true, write: false, 0xFFFFFFFF));
             using (await wire.StatusAsync()) { }
-            await wire.SendAsync(wire.Command(RawInitiator.Cdb10(0x28, 0, 0xFFFF), read: true, write: false, 0xFFFFFFFF));
+            await wire.SendAsync(wire.Command(RawInitiator.Cdb16(0x88, 0, 0xFFFFFFFF), read: true, write: false, 0xFFFFFFFF));
             using (await wire.StatusAsync()) { }
             await wire.SendAsync(wire.Command(RawInitiator.Cdb10(0x2A, 64, 128), read: false, write: true, 65536));   // left waiting for its R2T'd data
             using var r2t = await wire.StatusAsync();

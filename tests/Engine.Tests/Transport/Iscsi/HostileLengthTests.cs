@@ -105,14 +105,14 @@ public sealed class HostileLengthTests : IAsyncLifetime
 
     /// <summary>SBC-4 5.16 (and the other READ/WRITE CDBs): a TRANSFER LENGTH over the Block Limits VPD MAXIMUM TRANSFER LENGTH is INVALID FIELD IN CDB.</summary>
     [Theory]
-    [InlineData(0x28, 10, 0xFFFFu, true)]
-    [InlineData(0x2A, 10, 0xFFFFu, false)]
+    [InlineData(0xA8, 12, 0x100000u, true)]
+    [InlineData(0xAA, 12, 0x100000u, false)]
     [InlineData(0x88, 16, 0xFFFFFFFFu, true)]
     [InlineData(0x8A, 16, 0xFFFFFFFFu, false)]
     public async Task TransferLengthOverTheMaximum_HugeExpectedLength_CheckConditionInvalidFieldInCdb(byte opcode, int length, uint blocks, bool read)
     {
         await using var wire = await LoginAsync(("InitialR2T", "Yes"), ("ImmediateData", "No"));
-        var cdb = length == 10 ? RawInitiator.Cdb10(opcode, 0, (ushort)blocks) : RawInitiator.Cdb16(opcode, 0, blocks);
+        var cdb = length == 12 ? RawInitiator.Cdb12(opcode, 0, blocks) : RawInitiator.Cdb16(opcode, 0, blocks);
         await wire.SendAsync(wire.Command(cdb, read, !read, 0xFFFFFFFF));
         using var response = await wire.StatusAsync();
         Assert.Equal((Opcode.ScsiResponse, CheckCondition), (response.Opcode, response.Header[3]));   // no R2T, no Data-In

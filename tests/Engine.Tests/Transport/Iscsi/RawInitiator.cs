@@ -122,6 +122,15 @@ internal sealed class RawInitiator : IAsyncDisposable
         return cdb;
     }
 
+    public static byte[] Cdb12(byte opcode, uint lba, uint blocks)
+    {
+        var cdb = new byte[12];
+        cdb[0] = opcode;
+        BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(2), lba);
+        BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(6), blocks);
+        return cdb;
+    }
+
     public static byte[] Cdb16(byte opcode, ulong lba, uint blocks)
     {
         var cdb = new byte[16];
