@@ -64,8 +64,9 @@ public enum TransferUnit : byte
 
 /// <summary>
 /// The shape of one opcode's CDB as the opcode table records it: data direction, traits, and where
-/// the transfer length (and LBA) sit. <see cref="Parse"/> decides a command's transfer once, with
-/// checked arithmetic, before any buffer exists (the role of LIO's sbc_parse_cdb).
+/// the transfer length (and LBA) sit. <see cref="Parse"/> decides a command's transfer once, in
+/// 64-bit arithmetic that a 32-bit count times a block length cannot overflow, before any buffer
+/// exists (the role of LIO's sbc_parse_cdb).
 /// </summary>
 public readonly record struct CdbShape(DataDirection Direction, TransferUnit Unit, CommandTraits Traits, byte LengthOffset = 0, byte LengthSize = 0, byte LbaOffset = 0, byte LbaSize = 0, ushort FixedLength = 0)
 {
