@@ -132,6 +132,113 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
         Assert.Equal(["NotActivated", "True"], state.Output.Select(o => o.ToString()));
     }
 
+    /// <summary>
+    /// Issue 10, "one command poisons shutdown": a SCSI command with ExpectedDataTransferLength
+    /// 0xFFFFFFFF is answered, and SIGTERM afterwards stops the -Wait process cleanly: exit code 0,
+    /// the partition not activated, no holder of serve-1.lock and no serve-1.sock left behind.
+    /// </summary>
+    [Fact]
+    public async Task Wait_AfterACommandWithAHugeExpectedLength_SigtermStillStopsCleanly()
+    {
+        var sys = NewVios1ServingLpar2();
+        using var server = Launcher.Start("-NoProfile", "-Command", $"Start-VScsiPartition -Name vios1 -IscsiPortal 127.0.0.1:0 -Wait -SystemPath '{sys}'; 'after'");
+        var portal = "";
+        for (var i = 0; i < 200 && portal.Length == 0 && !server.HasExited; i++)
+        {
+            await Task.Delay(100);
+            portal = ps.Run($"(Get-VScsiPartition vios1 -SystemPath '{sys}').IscsiPortal").Output.FirstOrDefault()?.ToString() ?? "";
+        }
+        Assert.Matches(@"^127\.0\.0\.1:\d+$", portal);
+        var names = ps.Run($"(Get-VScsiServerAdapter -Partition vios1 -SystemPath '{sys}').IscsiName; (Get-VScsiClientAdapter -Partition lpar2 -SystemPath '{sys}').InitiatorName");
+        var answer = await HostileReadAsync(System.Net.IPEndPoint.Parse(portal), names.Output[1].ToString(), names.Output[0].ToString());
+
+        using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var output = await server.StandardOutput.ReadToEndAsync(exit.Token);
+        var errors = await server.StandardError.ReadToEndAsync(exit.Token);
+        await server.WaitForExitAsync(exit.Token);
+        Assert.Equal(0, server.ExitCode);
+        Assert.Contains("after", output);
+        Assert.DoesNotContain("Array dimensions", errors + output);
+        using (new FileStream(Path.Combine(sys, "serve-1.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)) { }   // nobody holds the serving lock
+        Assert.False(File.Exists(Path.Combine(sys, "serve-1.sock")));
+        var state = ps.Run($"(Get-VScsiPartition vios1 -SystemPath '{sys}').State");
+        Assert.Equal(["NotActivated"], state.Output.Select(o => o.ToString()));
+        Assert.Equal(ScsiResponse, answer);                                  // answered, not dropped
+    }
+
+    private const byte ScsiResponse = 0x21, DataIn = 0x25;
+
+    /// <summary>
+    /// Logs in over raw iSCSI (RFC 7143 11.12, AuthMethod=None straight to full feature phase) and
+    /// sends READ(10) of 8 blocks with ExpectedDataTransferLength 0xFFFFFFFF; returns the opcode of
+    /// the PDU that ends it (0 when the target dropped the connection, the defect).
+    /// </summary>
+    private static async Task<byte> HostileReadAsync(System.Net.IPEndPoint portal, string initiator, string target)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(portal);
+        await using var stream = new System.Net.Sockets.NetworkStream(socket);
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var keys = System.Text.Encoding.ASCII.GetBytes($"InitiatorName={initiator}\0SessionType=Normal\0TargetName={target}\0AuthMethod=None\0");
+        var login = new byte[48 + ((keys.Length + 3) & ~3)];
+        login[0] = 0x43;                                                     // immediate Login Request
+        login[1] = 0x83;                                                     // T, CSG 0, NSG 3
+        login[5] = (byte)(keys.Length >> 16);
+        login[6] = (byte)(keys.Length >> 8);
+        login[7] = (byte)keys.Length;
+        login[8] = 0x80;                                                     // ISID, random type
+        login[13] = 0x10;
+        login[19] = 1;                                                       // ITT
+        keys.CopyTo(login, 48);
+        await stream.WriteAsync(login, guard.Token);
+        var (response, _) = await ReadPduAsync(stream, guard.Token);
+        Assert.Equal(0, response[36]);                                       // login succeeded
+        var cmdSn = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(response.AsSpan(28));
+        for (var attempt = 0; attempt < 2; attempt++)                        // the first answer may be the power-on unit attention
+        {
+            var command = new byte[48];
+            command[0] = 0x01;
+            command[1] = 0xC1;                                               // F, R, simple
+            command[19] = (byte)(10 + attempt);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(command.AsSpan(20), 0xFFFFFFFF);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(command.AsSpan(24), cmdSn++);
+            command[32] = 0x28;                                              // READ(10)
+            command[40] = 8;                                                 // TRANSFER LENGTH (CDB byte 8)
+            await stream.WriteAsync(command, guard.Token);
+            while (true)
+            {
+                var (pdu, ended) = await ReadPduAsync(stream, guard.Token);
+                if (ended) return 0;
+                var opcode = (byte)(pdu[0] & 0x3F);
+                if (opcode == ScsiResponse && pdu[3] == 0x02 && attempt == 0) break;
+                if (opcode == ScsiResponse || opcode == DataIn && (pdu[1] & 0x01) != 0) return ScsiResponse;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>One PDU without digests: its header (the rest is read past); ended when the stream closed first.</summary>
+    private static async Task<(byte[] Header, bool Ended)> ReadPduAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var header = new byte[48];
+        try
+        {
+            await stream.ReadExactlyAsync(header, cancellationToken);
+        }
+        catch (EndOfStreamException)
+        {
+            return (header, true);
+        }
+        catch (IOException)
+        {
+            return (header, true);
+        }
+        var length = header[4] * 4 + ((((header[5] << 16) | (header[6] << 8) | header[7]) + 3) & ~3);
+        await stream.ReadExactlyAsync(new byte[length], cancellationToken);
+        return (header, false);
+    }
+
     /// <summary>Issue 6: a backup of a partition another process serves is carried out by that process, through its control endpoint.</summary>
     [Fact]
     public async Task Backup_OfAPartitionServedElsewhere_IsTakenByTheServingProcess()

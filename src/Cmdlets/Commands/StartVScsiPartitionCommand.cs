@@ -88,9 +88,36 @@ public sealed class StartVScsiPartitionCommand : PartitionCommandBase
         }
         finally
         {
-            registry.IscsiLog = previous;
+            Shutdown(started, registry, log, previous);
+        }
+    }
+
+    /// <summary>
+    /// Stops serving and records the partition as not activated, whatever happened before: a fault
+    /// while stopping is reported as a warning and the partition is still deactivated, so the lock,
+    /// the control socket and the Running state never outlive the process's intent to stop.
+    /// </summary>
+    private void Shutdown(Partition started, ServingRegistry registry, ConcurrentQueue<string> log, Action<string>? previous)
+    {
+        string? fault = null;
+        try
+        {
             registry.StopAsync(ResolvedSystemPath, started.Id).GetAwaiter().GetResult();
-            Use(s => s.Deactivate(started.Name));
+        }
+        catch (Exception e)
+        {
+            fault = e.Message;
+        }
+        registry.IscsiLog = previous;
+        Use(s => s.Deactivate(started.Name));
+        try
+        {
+            while (log.TryDequeue(out var line)) WriteVerbose(line);
+            if (fault is not null) WriteWarning($"Stopping '{started.Name}' failed: {fault}. It was deactivated anyway.");
+        }
+        catch (PipelineStoppedException)
+        {
+            // Ctrl+C: the pipeline takes no more records; the stop itself is done.
         }
     }
 

@@ -202,12 +202,30 @@ public sealed class ServedPartition : IDisposable
         foreach (var (store, _) in _stores.Values) await store.FlushAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Closes the control socket, the drives' media and the disks, then releases the lock. Each
+    /// step runs whatever the one before did (the first fault is rethrown at the end), so the lock
+    /// and the socket never outlive a failed close.
+    /// </summary>
     public void Dispose()
     {
-        Control?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        foreach (var t in Targets.Values) t.Reset();
-        foreach (var unit in Targets.Values.SelectMany(t => t.Luns.Select(l => t[l])).OfType<LogicalUnit>()) Eject(unit);
-        foreach (var (store, _) in _stores.Values) store.DisposeAsync().AsTask().GetAwaiter().GetResult();   // last: the trackers record a clean close
-        _lock.Dispose();   // the lock file stays: see ServingLock
+        var faults = new List<Exception>();
+        void Run(Action step)
+        {
+            try
+            {
+                step();
+            }
+            catch (Exception e)
+            {
+                faults.Add(e);
+            }
+        }
+        Run(() => Control?.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        foreach (var t in Targets.Values) Run(t.Reset);
+        foreach (var unit in Targets.Values.SelectMany(t => t.Luns.Select(l => t[l])).OfType<LogicalUnit>()) Run(() => Eject(unit));
+        foreach (var (store, _) in _stores.Values) Run(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());   // last: the trackers record a clean close
+        Run(_lock.Dispose);   // the lock file stays: see ServingLock
+        if (faults.Count > 0) throw new AggregateException("Closing the served partition failed.", faults);
     }
 }

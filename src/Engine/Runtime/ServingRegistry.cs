@@ -231,36 +231,93 @@ public sealed class ServingRegistry : IAsyncDisposable
     public bool DeviceRemoved(string folder, TargetDevice device) =>
         Find(folder, device.PartitionId) is { } served && served.Remove(device);
 
-    /// <summary>How long Stop waits for commands in flight before aborting them.</summary>
-    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long Stop waits for commands in flight before aborting them (with the portal's own abort wait, stopping stays within 5 s).</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long Stop waits for the disks' flush before it closes them anyway.</summary>
+    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Stops serving: client sessions on it take no new commands, those in flight finish (up to
-    /// <see cref="DrainTimeout"/>), then the sessions close, the disks are flushed and closed, the lock released.
+    /// Stops serving: iSCSI sessions to its targets are dropped (their commands aborted) and the
+    /// portal closes with its last partition, in-process client sessions take no new commands and
+    /// those in flight finish (up to <see cref="DrainTimeout"/>), then the disks are flushed and
+    /// closed and the lock and control socket released. Whatever happened before (a hostile PDU, a
+    /// command stuck in a store), every step runs in its own try: a fault is logged to
+    /// <see cref="IscsiLog"/> and the next step still runs, so Stop always completes.
     /// </summary>
     public async Task StopAsync(string folder, int partitionId)
     {
         var key = Key(folder, partitionId);
         if (!_served.TryRemove(key, out var served)) return;
-        if (served.Portal is { } portal)
-        {
-            foreach (var entry in served.IscsiTargets) portal.Remove(entry.Iqn);
-            if (DetachPortal(portal.EndPoint, key) is { } unused) await unused.DisposeAsync().ConfigureAwait(false);
-            try
-            {
-                using var system = ManagedSystem.Open(folder);
-                system.ClearPortal(partitionId);
-            }
-            catch (ConfigurationException)
-            {
-                // The record names this process; a reader that finds it stale treats it as absent.
-            }
-        }
+        var name = served.Name;
+        var portal = Step(name, "closing its iSCSI portal", () => StopPortalAsync(folder, partitionId, key, served));
         var closing = _sessions.Where(s => s.Value is ClientSession c && served.Targets.Values.Contains(c.Target)).ToList();
         foreach (var entry in closing) _sessions.TryRemove(entry.Key, out _);
-        await Task.WhenAll(closing.Select(s => ((ClientSession)s.Value).DrainAsync(DrainTimeout))).ConfigureAwait(false);
-        await served.FlushAsync().ConfigureAwait(false);
-        served.Dispose();
+        var sessions = Step(name, "draining its client sessions", () => Task.WhenAll(closing.Select(s => ((ClientSession)s.Value).DrainAsync(DrainTimeout))));
+        await Bounded(name, "stopping its sessions", Task.WhenAll(portal, sessions), DrainTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        await Bounded(name, "flushing its disks", Step(name, "flushing its disks", served.FlushAsync), FlushTimeout).ConfigureAwait(false);
+        try
+        {
+            served.Dispose();
+        }
+        catch (Exception e)
+        {
+            Log($"Stopping '{name}': closing its disks, lock and control socket failed: {e.Message}");
+        }
+    }
+
+    private async Task StopPortalAsync(string folder, int partitionId, string key, ServedPartition served)
+    {
+        if (served.Portal is not { } portal) return;
+        foreach (var entry in served.IscsiTargets) portal.Remove(entry.Iqn);
+        if (DetachPortal(portal.EndPoint, key) is { } unused) await unused.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            using var system = ManagedSystem.Open(folder);
+            system.ClearPortal(partitionId);
+        }
+        catch (ConfigurationException)
+        {
+            // The record names this process; a reader that finds it stale treats it as absent.
+        }
+    }
+
+    /// <summary>Runs one step of a stop; a fault is logged and ends only that step.</summary>
+    private async Task Step(string partition, string what, Func<Task> step)
+    {
+        try
+        {
+            await step().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log($"Stopping '{partition}': {what} failed: {e.Message}");
+        }
+    }
+
+    /// <summary>Waits for a step up to <paramref name="limit"/>; one that takes longer is logged and left behind.</summary>
+    private async Task Bounded(string partition, string what, Task step, TimeSpan limit)
+    {
+        try
+        {
+            await step.WaitAsync(limit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log($"Stopping '{partition}': {what} took longer than {limit.TotalSeconds:0.#} s; carrying on without it");
+        }
+    }
+
+    private void Log(string message)
+    {
+        try
+        {
+            IscsiLog?.Invoke(message);
+        }
+        catch (Exception)
+        {
+            // A failing logger must not stop a stop.
+        }
     }
 
     /// <summary>Opens a session from a client adapter to the server adapter it is paired with, which must be served here.</summary>
@@ -344,9 +401,20 @@ public sealed class ServingRegistry : IAsyncDisposable
         await session.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Closes every session and stops every partition served here; a fault in one is logged and the others still close.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var session in _sessions.Values) await session.DisposeAsync().ConfigureAwait(false);
+        foreach (var session in _sessions.Values)
+        {
+            try
+            {
+                await session.DisposeAsync().AsTask().WaitAsync(DrainTimeout).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Log($"Closing session {session.Nexus} failed: {e.Message}");
+            }
+        }
         _sessions.Clear();
         foreach (var key in _served.Keys.ToList())
         {

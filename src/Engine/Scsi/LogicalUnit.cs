@@ -8,8 +8,11 @@ namespace VScsi.Engine.Scsi;
 /// <summary>Handles one command; returns a status and reason, never sense bytes.</summary>
 public delegate ValueTask<ScsiResult> ScsiHandler(ScsiCommand command, CancellationToken cancellationToken);
 
-/// <summary>An entry of a logical unit's opcode table; <see cref="ServiceActions"/> lists the service actions an opcode multiplexes.</summary>
-public sealed record OpcodeEntry(byte Opcode, string Name, ScsiHandler Handler, IReadOnlyList<byte> ServiceActions);
+/// <summary>
+/// An entry of a logical unit's opcode table: the CDB's <see cref="Shape"/> (data direction,
+/// transfer length, reservation access class), its handler, and the service actions it multiplexes.
+/// </summary>
+public sealed record OpcodeEntry(byte Opcode, string Name, CdbShape Shape, ScsiHandler Handler, IReadOnlyList<byte> ServiceActions);
 
 /// <summary>What INQUIRY reports about a logical unit; <see cref="Id"/> makes its NAA identifier stable across restarts.</summary>
 public sealed record LogicalUnitIdentity(string Vendor, string Product, string Revision, string Serial, Guid Id);
@@ -35,15 +38,20 @@ public abstract class LogicalUnit
     /// <summary>Persistent reservations (SPC-5 5.14), saved through the store given at construction.</summary>
     public PersistentReservations PersistentReservations { get; }
 
-    /// <summary>Commands that change the medium or its settings: what a write-exclusive reservation refuses.</summary>
-    protected virtual bool Writes(byte opcode) => false;
+    /// <summary>The default <see cref="MaxTransferLength"/>: 32 MiB, what one command may move (libiscsi's suite moves 65536 blocks of 512 bytes at once).</summary>
+    public const int DefaultMaxTransferLength = 32 << 20;
 
-    /// <summary>Commands that do not report (or clear) a pending unit attention (SPC-5 5.14: INQUIRY, REPORT LUNS, REQUEST SENSE).</summary>
-    protected virtual bool BypassesAttention(byte opcode) =>
-        opcode is OperationCode.Inquiry or OperationCode.ReportLuns or OperationCode.RequestSense;
+    /// <summary>
+    /// The most one command may transfer, in bytes (a disk reports it in blocks as the Block Limits
+    /// VPD MAXIMUM TRANSFER LENGTH, SBC-4 6.6.4); transports never size a buffer beyond it.
+    /// </summary>
+    public int MaxTransferLength { get; init; } = DefaultMaxTransferLength;
+
+    /// <summary>The block length block-counted transfer lengths multiply by (0 when the device has none).</summary>
+    protected virtual int TransferBlockLength => 0;
 
     /// <summary>A device-wide CDB check run before the handler; null lets the command through.</summary>
-    protected virtual ScsiResult? Screen(ScsiCommand command) => null;
+    protected virtual ScsiResult? Screen(ScsiCommand command, CommandTraits traits) => null;
 
     /// <summary>Pending unit attentions, per I_T nexus.</summary>
     public UnitAttentions Attentions { get; } = new();
@@ -65,8 +73,21 @@ public abstract class LogicalUnit
     /// <summary>Device-specific VPD pages beyond 00h, 80h and 83h, each writing its whole page.</summary>
     public virtual IReadOnlyDictionary<byte, Func<byte[]>> ExtraVpdPages { get; } = new Dictionary<byte, Func<byte[]>>();
 
-    public void Register(byte opcode, string name, ScsiHandler handler, params byte[] serviceActions) =>
-        _table[opcode] = new OpcodeEntry(opcode, name, handler, serviceActions);
+    public void Register(byte opcode, string name, CdbShape shape, ScsiHandler handler, params byte[] serviceActions) =>
+        _table[opcode] = new OpcodeEntry(opcode, name, shape, handler, serviceActions);
+
+    /// <summary>
+    /// The parse step (LIO's sbc_parse_cdb): the command's data direction, transfer length in
+    /// bytes, LBA range and traits, from the opcode table. A CDB the table does not know, or one
+    /// shorter than its group code says, parses as <see cref="ParsedCdb.Unknown"/> (no data) and
+    /// is answered INVALID OPERATION CODE when it runs.
+    /// </summary>
+    public ParsedCdb Parse(ReadOnlySpan<byte> cdb)
+    {
+        if (cdb.IsEmpty || !_table.TryGetValue(cdb[0], out var entry)) return ParsedCdb.Unknown;
+        var length = OperationCode.LengthOf(cdb[0]);
+        return length == 0 || cdb.Length < length ? ParsedCdb.Unknown : entry.Shape.Parse(cdb, TransferBlockLength);
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ScsiResult> ExecuteAsync(ScsiCommand command, CancellationToken cancellationToken)
@@ -76,11 +97,16 @@ public abstract class LogicalUnit
         var length = OperationCode.LengthOf(command.OperationCode);
         if (length == 0 || command.Cdb.Length < length)
             return ScsiResult.Check(SenseReason.InvalidOperationCode);
-        if (!BypassesAttention(command.OperationCode) && Attentions.Take(command.Nexus) is SenseReason attention)
+        var traits = entry.Shape.Traits;
+        if ((traits & CommandTraits.BypassesAttention) == 0 && Attentions.Take(command.Nexus) is SenseReason attention)
             return ScsiResult.Check(attention);
-        if (Reservations.Conflicts(command) || PersistentReservations.Conflicts(command, Writes(command.OperationCode)) && !AlwaysAllowed(command.OperationCode))
+        if (Reservations.Conflicts(command, traits)
+            || (traits & CommandTraits.PassesPersistentReservation) == 0 && PersistentReservations.Conflicts(command, (traits & CommandTraits.Writes) != 0))
             return new ScsiResult(ScsiStatus.ReservationConflict, SenseReason.None, 0);
-        if (Screen(command) is { } refused) return refused;
+        if (Screen(command, traits) is { } refused) return refused;
+        var parsed = entry.Shape.Parse(command.Cdb.Span, TransferBlockLength);
+        if (parsed.TransferLength > MaxTransferLength && !parsed.IsAllocation)
+            return ScsiResult.InvalidField(parsed.LengthOffset);   // SBC-4 5.16: over the MAXIMUM TRANSFER LENGTH
         try
         {
             return await entry.Handler(command, cancellationToken).ConfigureAwait(false);
@@ -95,7 +121,7 @@ public abstract class LogicalUnit
         }
         catch (IOException)
         {
-            return ScsiResult.Check(Writes(command.OperationCode) ? SenseReason.WriteError : SenseReason.UnrecoverableReadError);
+            return ScsiResult.Check((traits & CommandTraits.Writes) != 0 ? SenseReason.WriteError : SenseReason.UnrecoverableReadError);
         }
         catch (Exception)
         {
@@ -110,11 +136,6 @@ public abstract class LogicalUnit
         response[..length].CopyTo(command.DataIn.Span);
         return ScsiResult.Good(length);
     }
-
-    /// <summary>Commands every nexus may send whatever the persistent reservation (SPC-5 table 69).</summary>
-    private static bool AlwaysAllowed(byte opcode) => opcode is OperationCode.Inquiry or OperationCode.ReportLuns or OperationCode.RequestSense
-        or OperationCode.TestUnitReady or OperationCode.PersistentReserveIn or OperationCode.PersistentReserveOut or OperationCode.MaintenanceIn
-        or OperationCode.ReadCapacity10 or OperationCode.ServiceActionIn16;
 
     // ENOSPC on Unix (28), ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.
     private static bool IsOutOfSpace(IOException e) => (e.HResult & 0xFFFF) is 28 or 0x70 or 0x27;

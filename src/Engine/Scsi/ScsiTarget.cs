@@ -53,6 +53,26 @@ public sealed class ScsiTarget
         foreach (var set in _units.Values) set.Reset();
     }
 
+    private static readonly CdbShape ReportLunsShape = CdbShape.AllocationIn(ReportLunsAllocationOffset, 4, Primary.PrimaryCommands.Informational);
+    private static readonly CdbShape AbsentInquiryShape = CdbShape.AllocationIn(3, 2, Primary.PrimaryCommands.Informational);
+
+    /// <summary>
+    /// The parse step for a command to <paramref name="lun"/> (the opcode table of its logical unit;
+    /// REPORT LUNS and INQUIRY to an absent LUN are the target's own), with the most that logical
+    /// unit transfers in one command. Transports call this before they size any buffer.
+    /// </summary>
+    public ParsedCdb Parse(ulong lun, ReadOnlySpan<byte> cdb, out int maxTransfer)
+    {
+        maxTransfer = LogicalUnit.DefaultMaxTransferLength;
+        if (cdb.Length >= 12 && cdb[0] == OperationCode.ReportLuns) return ReportLunsShape.Parse(cdb, 0);
+        if (this[lun] is { } unit)
+        {
+            maxTransfer = unit.MaxTransferLength;
+            return unit.Parse(cdb);
+        }
+        return cdb.Length >= 6 && cdb[0] == OperationCode.Inquiry ? AbsentInquiryShape.Parse(cdb, 0) : ParsedCdb.Unknown;
+    }
+
     public ValueTask<ScsiResult> ExecuteAsync(ulong lun, ScsiCommand command, CancellationToken cancellationToken) =>
         ExecuteAsync(lun, command, TaskAttribute.Simple, 0, TaskSet.DefaultQueueDepth, cancellationToken);
 

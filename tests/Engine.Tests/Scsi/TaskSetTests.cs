@@ -1,3 +1,4 @@
+using VScsi.Engine.Scsi.Cdb;
 using VScsi.Engine.Scsi;
 using VScsi.Engine.Scsi.Block;
 using VScsi.Engine.Scsi.Sense;
@@ -38,13 +39,13 @@ public sealed class TaskSetTests : IAsyncLifetime
 
         public GateUnit() : base(DiskLogicalUnitTests.Identity())
         {
-            Register(0xB0, "HOLD", async (c, ct) =>
+            Register(0xB0, "HOLD", CdbShape.NoData(), async (c, ct) =>
             {
                 await Release.WaitAsync(ct);
                 lock (Order) Order.Add(c.Cdb.Span[1]);
                 return ScsiResult.Good();
             });
-            Register(0xB1, "MARK", (c, _) =>
+            Register(0xB1, "MARK", CdbShape.NoData(), (c, _) =>
             {
                 lock (Order) Order.Add(c.Cdb.Span[1]);
                 return ValueTask.FromResult(ScsiResult.Good());

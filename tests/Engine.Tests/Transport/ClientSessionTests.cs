@@ -103,7 +103,7 @@ public sealed class ClientSessionDrainTests
 
         public SlowUnit() : base(DiskLogicalUnitTests.Identity())
         {
-            Register(0xB0, "HOLD", async (_, ct) =>
+            Register(0xB0, "HOLD", VScsi.Engine.Scsi.Cdb.CdbShape.NoData(), async (_, ct) =>
             {
                 await Release.WaitAsync(ct);
                 return ScsiResult.Good();

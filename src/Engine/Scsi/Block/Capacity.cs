@@ -16,8 +16,8 @@ internal static class Capacity
 
     public static void Register(DiskLogicalUnit unit)
     {
-        unit.Register(OperationCode.ReadCapacity10, "READ CAPACITY(10)", (c, _) => ValueTask.FromResult(ReadCapacity10(unit, c)));
-        unit.Register(OperationCode.ServiceActionIn16, "SERVICE ACTION IN(16)", (c, _) => ValueTask.FromResult(ServiceActionIn(unit, c)),
+        unit.Register(OperationCode.ReadCapacity10, "READ CAPACITY(10)", BlockShapes.ReadCapacity10, (c, _) => ValueTask.FromResult(ReadCapacity10(unit, c)));
+        unit.Register(OperationCode.ServiceActionIn16, "SERVICE ACTION IN(16)", BlockShapes.ServiceActionIn16, (c, _) => ValueTask.FromResult(ServiceActionIn(unit, c)),
             OperationCode.ReadCapacity16ServiceAction, OperationCode.GetLbaStatusServiceAction);
     }
 

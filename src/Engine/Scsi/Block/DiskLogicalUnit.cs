@@ -50,16 +50,10 @@ public sealed class DiskLogicalUnit : LogicalUnit
     /// RDPROTECT, WRPROTECT and VRPROTECT (byte 1 bits 7-5) must be zero on a unit formatted
     /// without protection information (SBC-4 4.22.2, e.g. table 81).
     /// </summary>
-    protected override ScsiResult? Screen(ScsiCommand command) =>
-        command.OperationCode is OperationCode.Read10 or OperationCode.Read12 or OperationCode.Read16
-            or OperationCode.Write10 or OperationCode.Write12 or OperationCode.Write16
-            or OperationCode.WriteAndVerify10 or OperationCode.WriteAndVerify12 or OperationCode.WriteAndVerify16
-            or OperationCode.Verify10 or OperationCode.Verify16 or OperationCode.WriteSame10 or OperationCode.WriteSame16
-            or OperationCode.CompareAndWrite
-        && (command.Cdb.Span[1] & 0xE0) != 0 ? ScsiResult.InvalidField(1, 7) : null;
+    protected override ScsiResult? Screen(ScsiCommand command, CommandTraits traits) =>
+        (traits & CommandTraits.Protection) != 0 && (command.Cdb.Span[1] & ProtectMask) != 0 ? ScsiResult.InvalidField(1, 7) : null;
 
-    protected override bool Writes(byte opcode) => opcode is OperationCode.Write6 or OperationCode.Write10 or OperationCode.Write12
-        or OperationCode.Write16 or OperationCode.WriteSame10 or OperationCode.WriteSame16 or OperationCode.Unmap
-        or OperationCode.ModeSelect6 or OperationCode.ModeSelect10 or OperationCode.SynchronizeCache10 or OperationCode.SynchronizeCache16
-        or OperationCode.CompareAndWrite or OperationCode.WriteAndVerify10 or OperationCode.WriteAndVerify12 or OperationCode.WriteAndVerify16;
+    private const byte ProtectMask = 0xE0;   // byte 1 bits 7-5
+
+    protected override int TransferBlockLength => Store.BlockSize;
 }

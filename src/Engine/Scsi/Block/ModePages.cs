@@ -27,10 +27,10 @@ internal static class ModePages
 
     public static void Register(DiskLogicalUnit unit)
     {
-        unit.Register(OperationCode.ModeSense6, "MODE SENSE(6)", (c, _) => ValueTask.FromResult(Sense(unit, c, ten: false)));
-        unit.Register(OperationCode.ModeSense10, "MODE SENSE(10)", (c, _) => ValueTask.FromResult(Sense(unit, c, ten: true)));
-        unit.Register(OperationCode.ModeSelect6, "MODE SELECT(6)", (c, _) => ValueTask.FromResult(Select(unit, c, ten: false)));
-        unit.Register(OperationCode.ModeSelect10, "MODE SELECT(10)", (c, _) => ValueTask.FromResult(Select(unit, c, ten: true)));
+        unit.Register(OperationCode.ModeSense6, "MODE SENSE(6)", BlockShapes.ModeSense6, (c, _) => ValueTask.FromResult(Sense(unit, c, ten: false)));
+        unit.Register(OperationCode.ModeSense10, "MODE SENSE(10)", BlockShapes.ModeSense10, (c, _) => ValueTask.FromResult(Sense(unit, c, ten: true)));
+        unit.Register(OperationCode.ModeSelect6, "MODE SELECT(6)", BlockShapes.ModeSelect6, (c, _) => ValueTask.FromResult(Select(unit, c, ten: false)));
+        unit.Register(OperationCode.ModeSelect10, "MODE SELECT(10)", BlockShapes.ModeSelect10, (c, _) => ValueTask.FromResult(Select(unit, c, ten: true)));
     }
 
     private static ScsiResult Sense(DiskLogicalUnit unit, ScsiCommand c, bool ten)

@@ -14,7 +14,6 @@ internal static class Provisioning
     public const uint MaxUnmapBlocks = 0x100000;
     public const uint MaxUnmapDescriptors = 256;
     public const uint MaxWriteSameBlocks = 0x400000;
-    public const uint MaxTransferBlocks = 0x2000;
 
     private const byte UnmapBit = 0x08;        // WRITE SAME byte 1 bit 3
     private const byte NdobBit = 0x01;         // WRITE SAME(16) byte 1 bit 0: no data-out buffer
@@ -26,9 +25,9 @@ internal static class Provisioning
 
     public static void Register(DiskLogicalUnit unit)
     {
-        unit.Register(OperationCode.Unmap, "UNMAP", (c, ct) => UnmapAsync(unit, c, ct));
-        unit.Register(OperationCode.WriteSame10, "WRITE SAME(10)", (c, ct) => WriteSameAsync(unit, c, ct));
-        unit.Register(OperationCode.WriteSame16, "WRITE SAME(16)", (c, ct) => WriteSameAsync(unit, c, ct));
+        unit.Register(OperationCode.Unmap, "UNMAP", BlockShapes.Unmap, (c, ct) => UnmapAsync(unit, c, ct));
+        unit.Register(OperationCode.WriteSame10, "WRITE SAME(10)", BlockShapes.WriteSame10, (c, ct) => WriteSameAsync(unit, c, ct));
+        unit.Register(OperationCode.WriteSame16, "WRITE SAME(16)", BlockShapes.WriteSame16, (c, ct) => WriteSameAsync(unit, c, ct));
     }
 
     private static async ValueTask<ScsiResult> UnmapAsync(DiskLogicalUnit unit, ScsiCommand c, CancellationToken ct)
@@ -123,13 +122,16 @@ internal static class Provisioning
         return LogicalUnit.Respond(c, d, allocation);
     }
 
+    /// <summary>MAXIMUM TRANSFER LENGTH in blocks: the unit's maximum transfer length, which transports also enforce.</summary>
+    public static uint MaxTransferBlocks(DiskLogicalUnit unit) => (uint)(unit.MaxTransferLength / unit.Store.BlockSize);
+
     /// <summary>Block Limits VPD page (SBC-4 6.6.4).</summary>
     public static byte[] BlockLimits(DiskLogicalUnit unit)
     {
         var p = new byte[0x3C];
         p[0] = 0x01; // WSNZ: a WRITE SAME of zero blocks is refused
         p[1] = Verify.MaxCompareAndWriteBlocks;
-        BinaryPrimitives.WriteUInt32BigEndian(p.AsSpan(4), MaxTransferBlocks);
+        BinaryPrimitives.WriteUInt32BigEndian(p.AsSpan(4), MaxTransferBlocks(unit));
         BinaryPrimitives.WriteUInt32BigEndian(p.AsSpan(8), 128); // optimal transfer length
         if (unit.Store.IsThin)
         {

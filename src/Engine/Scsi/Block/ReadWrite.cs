@@ -13,12 +13,14 @@ internal static class ReadWrite
 {
     public static void Register(DiskLogicalUnit unit)
     {
-        foreach (var (opcode, name) in new[] { (OperationCode.Read6, "READ(6)"), (OperationCode.Read10, "READ(10)"), (OperationCode.Read12, "READ(12)"), (OperationCode.Read16, "READ(16)") })
-            unit.Register(opcode, name, (c, ct) => ReadAsync(unit, c, ct));
-        foreach (var (opcode, name) in new[] { (OperationCode.Write6, "WRITE(6)"), (OperationCode.Write10, "WRITE(10)"), (OperationCode.Write12, "WRITE(12)"), (OperationCode.Write16, "WRITE(16)") })
-            unit.Register(opcode, name, (c, ct) => WriteAsync(unit, c, ct));
-        unit.Register(OperationCode.SynchronizeCache10, "SYNCHRONIZE CACHE(10)", (c, ct) => SynchronizeAsync(unit, c, ct));
-        unit.Register(OperationCode.SynchronizeCache16, "SYNCHRONIZE CACHE(16)", (c, ct) => SynchronizeAsync(unit, c, ct));
+        foreach (var (opcode, name, shape) in new[] { (OperationCode.Read6, "READ(6)", BlockShapes.Transfer6(DataDirection.In)), (OperationCode.Read10, "READ(10)", BlockShapes.Read10),
+                     (OperationCode.Read12, "READ(12)", BlockShapes.Read12), (OperationCode.Read16, "READ(16)", BlockShapes.Read16) })
+            unit.Register(opcode, name, shape, (c, ct) => ReadAsync(unit, c, ct));
+        foreach (var (opcode, name, shape) in new[] { (OperationCode.Write6, "WRITE(6)", BlockShapes.Transfer6(DataDirection.Out)), (OperationCode.Write10, "WRITE(10)", BlockShapes.Write10),
+                     (OperationCode.Write12, "WRITE(12)", BlockShapes.Write12), (OperationCode.Write16, "WRITE(16)", BlockShapes.Write16) })
+            unit.Register(opcode, name, shape, (c, ct) => WriteAsync(unit, c, ct));
+        unit.Register(OperationCode.SynchronizeCache10, "SYNCHRONIZE CACHE(10)", BlockShapes.SynchronizeCache10, (c, ct) => SynchronizeAsync(unit, c, ct));
+        unit.Register(OperationCode.SynchronizeCache16, "SYNCHRONIZE CACHE(16)", BlockShapes.SynchronizeCache16, (c, ct) => SynchronizeAsync(unit, c, ct));
     }
 
     internal static bool TryRange(DiskLogicalUnit unit, ScsiCommand c, out BlockCdb cdb, out ScsiResult refusal)

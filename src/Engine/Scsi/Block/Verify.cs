@@ -20,15 +20,15 @@ internal static class Verify
 
     public static void Register(DiskLogicalUnit unit)
     {
-        unit.Register(OperationCode.Verify10, "VERIFY(10)", (c, ct) => VerifyAsync(unit, c, Range10(c), ct));
-        unit.Register(OperationCode.Verify16, "VERIFY(16)", (c, ct) => VerifyAsync(unit, c, Range16(c), ct));
-        unit.Register(OperationCode.WriteAndVerify10, "WRITE AND VERIFY(10)", (c, ct) => WriteAndVerifyAsync(unit, c, Range10(c), ct));
-        unit.Register(OperationCode.WriteAndVerify12, "WRITE AND VERIFY(12)", (c, ct) => WriteAndVerifyAsync(unit, c, Range12(c), ct));
-        unit.Register(OperationCode.WriteAndVerify16, "WRITE AND VERIFY(16)", (c, ct) => WriteAndVerifyAsync(unit, c, Range16(c), ct));
-        unit.Register(OperationCode.CompareAndWrite, "COMPARE AND WRITE", (c, ct) => CompareAndWriteAsync(unit, c, ct));
-        unit.Register(OperationCode.PreFetch10, "PRE-FETCH(10)", (c, _) => ValueTask.FromResult(PreFetch(unit, Range10(c))));
-        unit.Register(OperationCode.PreFetch16, "PRE-FETCH(16)", (c, _) => ValueTask.FromResult(PreFetch(unit, Range16(c))));
-        unit.Register(OperationCode.StartStopUnit, "START STOP UNIT", (c, _) =>
+        unit.Register(OperationCode.Verify10, "VERIFY(10)", BlockShapes.Verify10, (c, ct) => VerifyAsync(unit, c, Range10(c), ct));
+        unit.Register(OperationCode.Verify16, "VERIFY(16)", BlockShapes.Verify16, (c, ct) => VerifyAsync(unit, c, Range16(c), ct));
+        unit.Register(OperationCode.WriteAndVerify10, "WRITE AND VERIFY(10)", BlockShapes.Write10, (c, ct) => WriteAndVerifyAsync(unit, c, Range10(c), ct));
+        unit.Register(OperationCode.WriteAndVerify12, "WRITE AND VERIFY(12)", BlockShapes.Write12, (c, ct) => WriteAndVerifyAsync(unit, c, Range12(c), ct));
+        unit.Register(OperationCode.WriteAndVerify16, "WRITE AND VERIFY(16)", BlockShapes.Write16, (c, ct) => WriteAndVerifyAsync(unit, c, Range16(c), ct));
+        unit.Register(OperationCode.CompareAndWrite, "COMPARE AND WRITE", BlockShapes.CompareAndWrite, (c, ct) => CompareAndWriteAsync(unit, c, ct));
+        unit.Register(OperationCode.PreFetch10, "PRE-FETCH(10)", BlockShapes.PreFetch10, (c, _) => ValueTask.FromResult(PreFetch(unit, Range10(c))));
+        unit.Register(OperationCode.PreFetch16, "PRE-FETCH(16)", BlockShapes.PreFetch16, (c, _) => ValueTask.FromResult(PreFetch(unit, Range16(c))));
+        unit.Register(OperationCode.StartStopUnit, "START STOP UNIT", CdbShape.NoData(), (c, _) =>
         {
             unit.Started = (c.Cdb.Span[4] & StartBit) != 0 || (c.Cdb.Span[4] >> 4) != 0; // a power condition other than START_VALID keeps it spinning
             return ValueTask.FromResult(ScsiResult.Good());

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
+using VScsi.Engine.Scsi.Cdb;
 using VScsi.Engine.Scsi.Primary;
 using VScsi.Engine.Scsi.Sense;
 
@@ -50,20 +51,21 @@ public sealed class OpticalLogicalUnit : LogicalUnit
 
     public OpticalLogicalUnit(LogicalUnitIdentity identity, IPersistentReservationStore? reservations = null) : base(identity, reservations)
     {
-        Register(0x00, "TEST UNIT READY", (c, _) => Run(c, (_, _) => ScsiResult.Good()));
-        Register(0x25, "READ CAPACITY(10)", (c, _) => Run(c, ReadCapacity));
-        Register(0x28, "READ(10)", (c, _) => Run(c, ReadWrite));
-        Register(0xA8, "READ(12)", (c, _) => Run(c, ReadWrite));
-        Register(0x2A, "WRITE(10)", (c, _) => Run(c, ReadWrite));
-        Register(0x1B, "START STOP UNIT", (c, _) => ValueTask.FromResult(StartStop(c)));
-        Register(0x1E, "PREVENT ALLOW MEDIUM REMOVAL", (c, _) => ValueTask.FromResult(PreventAllow(c)));
-        Register(0x46, "GET CONFIGURATION", (c, _) => ValueTask.FromResult(GetConfiguration(c)));
-        Register(0x4A, "GET EVENT STATUS NOTIFICATION", (c, _) => ValueTask.FromResult(EventStatus(c)));
-        Register(0xBD, "MECHANISM STATUS", (c, _) => ValueTask.FromResult(MechanismStatus(c)));
-        Register(0x43, "READ TOC/PMA/ATIP", (c, _) => Run(c, ReadToc));
-        Register(0x51, "READ DISC INFORMATION", (c, _) => Run(c, DiscInformation));
-        Register(0x52, "READ TRACK INFORMATION", (c, _) => Run(c, TrackInformation));
-        Register(0x5A, "MODE SENSE(10)", (c, _) => ValueTask.FromResult(ModeSense(c)));
+        Register(0x00, "TEST UNIT READY", PrimaryCommands.TestUnitReady, (c, _) => Run(c, (_, _) => ScsiResult.Good()));
+        Register(0x25, "READ CAPACITY(10)", CdbShape.FixedIn(8, CommandTraits.PassesPersistentReservation), (c, _) => Run(c, ReadCapacity));
+        Register(0x28, "READ(10)", CdbShape.Blocks(DataDirection.In, TransferUnit.Blocks, 2, 4, 7, 2), (c, _) => Run(c, ReadWrite));
+        Register(0xA8, "READ(12)", CdbShape.Blocks(DataDirection.In, TransferUnit.Blocks, 2, 4, 6, 4), (c, _) => Run(c, ReadWrite));
+        Register(0x2A, "WRITE(10)", CdbShape.Blocks(DataDirection.Out, TransferUnit.Blocks, 2, 4, 7, 2, CommandTraits.Writes), (c, _) => Run(c, ReadWrite));
+        Register(0x1B, "START STOP UNIT", CdbShape.NoData(), (c, _) => ValueTask.FromResult(StartStop(c)));
+        Register(0x1E, "PREVENT ALLOW MEDIUM REMOVAL", CdbShape.NoData(), (c, _) => ValueTask.FromResult(PreventAllow(c)));
+        // MMC-6 4.1.6.1: GET CONFIGURATION and GET EVENT STATUS NOTIFICATION are answered while a unit attention is pending.
+        Register(0x46, "GET CONFIGURATION", CdbShape.AllocationIn(7, 2, CommandTraits.BypassesAttention), (c, _) => ValueTask.FromResult(GetConfiguration(c)));
+        Register(0x4A, "GET EVENT STATUS NOTIFICATION", CdbShape.AllocationIn(7, 2, CommandTraits.BypassesAttention), (c, _) => ValueTask.FromResult(EventStatus(c)));
+        Register(0xBD, "MECHANISM STATUS", CdbShape.AllocationIn(8, 2), (c, _) => ValueTask.FromResult(MechanismStatus(c)));
+        Register(0x43, "READ TOC/PMA/ATIP", CdbShape.AllocationIn(7, 2), (c, _) => Run(c, ReadToc));
+        Register(0x51, "READ DISC INFORMATION", CdbShape.AllocationIn(7, 2), (c, _) => Run(c, DiscInformation));
+        Register(0x52, "READ TRACK INFORMATION", CdbShape.AllocationIn(7, 2), (c, _) => Run(c, TrackInformation));
+        Register(0x5A, "MODE SENSE(10)", CdbShape.AllocationIn(7, 2), (c, _) => ValueTask.FromResult(ModeSense(c)));
     }
 
     public override byte DeviceType => 0x05;
@@ -78,10 +80,7 @@ public sealed class OpticalLogicalUnit : LogicalUnit
     /// <summary>PREVENT ALLOW MEDIUM REMOVAL: while set, ejecting is refused (Dismount-VScsiMedia needs -Force).</summary>
     public bool RemovalPrevented { get; private set; }
 
-    protected override bool Writes(byte opcode) => opcode == 0x2A;
-
-    /// <summary>MMC-6 4.1.6.1: GET CONFIGURATION and GET EVENT STATUS NOTIFICATION are answered while a unit attention is pending.</summary>
-    protected override bool BypassesAttention(byte opcode) => base.BypassesAttention(opcode) || opcode is 0x46 or 0x4A;
+    protected override int TransferBlockLength => OpticalMedia.SectorSize;
 
     /// <summary>Loads media (VIOS loadopt): every nexus learns NOT READY TO READY CHANGE, MEDIUM MAY HAVE CHANGED.</summary>
     public void Load(OpticalMedia media)

@@ -49,8 +49,8 @@ public sealed class PersistentReservations
 
     public static void Register(LogicalUnit unit)
     {
-        unit.Register(OperationCode.PersistentReserveIn, "PERSISTENT RESERVE IN", (c, _) => ValueTask.FromResult(unit.PersistentReservations.In(c)), 0, 1, 2, 3);
-        unit.Register(OperationCode.PersistentReserveOut, "PERSISTENT RESERVE OUT", (c, _) => ValueTask.FromResult(unit.PersistentReservations.Out(unit, c)), 0, 1, 2, 3, 4, 5, 6);
+        unit.Register(OperationCode.PersistentReserveIn, "PERSISTENT RESERVE IN", CdbShape.AllocationIn(7, 2, CommandTraits.PassesPersistentReservation), (c, _) => ValueTask.FromResult(unit.PersistentReservations.In(c)), 0, 1, 2, 3);
+        unit.Register(OperationCode.PersistentReserveOut, "PERSISTENT RESERVE OUT", CdbShape.ParameterListOut(5, 4, CommandTraits.PassesPersistentReservation), (c, _) => ValueTask.FromResult(unit.PersistentReservations.Out(unit, c)), 0, 1, 2, 3, 4, 5, 6);
     }
 
     private static bool AllRegistrants(PersistentReservationType? t) =>

@@ -10,12 +10,20 @@ internal static class PrimaryCommands
     private const int RequestSenseAllocationOffset = 4;    // SPC-5 6.39: ALLOCATION LENGTH, byte 4
     private const byte DescriptorFormatBit = 0x01;         // DESC, byte 1 bit 0
 
+    /// <summary>INQUIRY, REPORT LUNS and REQUEST SENSE: allowed under any reservation, and they leave unit attentions pending (SPC-5 5.14).</summary>
+    public const CommandTraits Informational = CommandTraits.PassesReservation | CommandTraits.PassesPersistentReservation | CommandTraits.BypassesAttention;
+
+    /// <summary>TEST UNIT READY: no data, allowed under a persistent reservation (SPC-5 table 69).</summary>
+    public static readonly CdbShape TestUnitReady = CdbShape.NoData(CommandTraits.PassesPersistentReservation);
+
     public static void Register(LogicalUnit unit)
     {
-        unit.Register(OperationCode.TestUnitReady, "TEST UNIT READY", (_, _) => ValueTask.FromResult(ScsiResult.Good()));
-        unit.Register(OperationCode.RequestSense, "REQUEST SENSE", (c, _) => ValueTask.FromResult(RequestSense(unit, c)));
-        unit.Register(OperationCode.Inquiry, "INQUIRY", (c, _) => ValueTask.FromResult(Inquiry.Execute(unit, c)));
-        unit.Register(OperationCode.MaintenanceIn, "MAINTENANCE IN", (c, _) => ValueTask.FromResult(SupportedOperationCodes.Execute(unit, c)),
+        unit.Register(OperationCode.TestUnitReady, "TEST UNIT READY", TestUnitReady, (_, _) => ValueTask.FromResult(ScsiResult.Good()));
+        unit.Register(OperationCode.RequestSense, "REQUEST SENSE", CdbShape.AllocationIn(RequestSenseAllocationOffset, 1, Informational),
+            (c, _) => ValueTask.FromResult(RequestSense(unit, c)));
+        unit.Register(OperationCode.Inquiry, "INQUIRY", CdbShape.AllocationIn(3, 2, Informational), (c, _) => ValueTask.FromResult(Inquiry.Execute(unit, c)));
+        unit.Register(OperationCode.MaintenanceIn, "MAINTENANCE IN", CdbShape.AllocationIn(6, 4, CommandTraits.PassesReservation | CommandTraits.PassesPersistentReservation),
+            (c, _) => ValueTask.FromResult(SupportedOperationCodes.Execute(unit, c)),
             OperationCode.ReportSupportedOperationCodesServiceAction);
     }
 

@@ -19,23 +19,22 @@ public sealed class Reservations
         get { lock (_gate) return _holder; }
     }
 
-    /// <summary>Commands a nexus may send while another holds the reservation (SPC-2 table 31).</summary>
-    public static bool Allowed(byte opcode) => opcode is OperationCode.Inquiry or OperationCode.ReportLuns or OperationCode.RequestSense
-        or OperationCode.Release6 or OperationCode.Release10 or OperationCode.MaintenanceIn;
-
-    /// <summary>Whether <paramref name="command"/> conflicts with a reservation held by another nexus.</summary>
-    public bool Conflicts(ScsiCommand command)
+    /// <summary>
+    /// Whether <paramref name="command"/> conflicts with a reservation held by another nexus: every
+    /// command does but those the opcode table marks <see cref="CommandTraits.PassesReservation"/> (SPC-2 table 31).
+    /// </summary>
+    public bool Conflicts(ScsiCommand command, CommandTraits traits)
     {
         var holder = Volatile.Read(ref _holder);
-        return holder is not null && holder != command.Nexus && !Allowed(command.OperationCode);
+        return holder is not null && holder != command.Nexus && (traits & CommandTraits.PassesReservation) == 0;
     }
 
     public static void Register(LogicalUnit unit)
     {
         foreach (var (opcode, name) in new[] { (OperationCode.Reserve6, "RESERVE(6)"), (OperationCode.Reserve10, "RESERVE(10)") })
-            unit.Register(opcode, name, (c, _) => ValueTask.FromResult(unit.Reservations.Reserve(c)));
+            unit.Register(opcode, name, CdbShape.NoData(), (c, _) => ValueTask.FromResult(unit.Reservations.Reserve(c)));
         foreach (var (opcode, name) in new[] { (OperationCode.Release6, "RELEASE(6)"), (OperationCode.Release10, "RELEASE(10)") })
-            unit.Register(opcode, name, (c, _) => ValueTask.FromResult(unit.Reservations.Release(c)));
+            unit.Register(opcode, name, CdbShape.NoData(CommandTraits.PassesReservation), (c, _) => ValueTask.FromResult(unit.Reservations.Release(c)));
     }
 
     private ScsiResult Reserve(ScsiCommand c)

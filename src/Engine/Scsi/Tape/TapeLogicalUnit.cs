@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using VScsi.Engine.Scsi.Cdb;
 using VScsi.Engine.Scsi.Primary;
 using VScsi.Engine.Scsi.Sense;
 using VScsi.Engine.Storage;
@@ -22,25 +23,26 @@ public sealed class TapeLogicalUnit : LogicalUnit
 
     public TapeLogicalUnit(LogicalUnitIdentity identity, IPersistentReservationStore? reservations = null) : base(identity, reservations)
     {
-        Register(0x00, "TEST UNIT READY", (c, _) => Run(c, (_, _) => ScsiResult.Good()));
-        Register(0x01, "REWIND", (c, _) => Run(c, Rewind));
-        Register(0x05, "READ BLOCK LIMITS", (c, _) => ValueTask.FromResult(ReadBlockLimits(c)));
-        Register(0x08, "READ(6)", (c, _) => Run(c, Read));
-        Register(0x0A, "WRITE(6)", (c, _) => Run(c, Write));
-        Register(0x10, "WRITE FILEMARKS(6)", (c, _) => Run(c, WriteFilemarks));
-        Register(0x11, "SPACE(6)", (c, _) => Run(c, Space));
-        Register(0x91, "SPACE(16)", (c, _) => Run(c, Space));
-        Register(0x19, "ERASE(6)", (c, _) => Run(c, Erase));
-        Register(0x1B, "LOAD UNLOAD", (c, _) => ValueTask.FromResult(LoadUnload(c)));
-        Register(0x1E, "PREVENT ALLOW MEDIUM REMOVAL", (c, _) => ValueTask.FromResult(PreventAllow(c)));
-        Register(0x2B, "LOCATE(10)", (c, _) => Run(c, Locate));
-        Register(0x92, "LOCATE(16)", (c, _) => Run(c, Locate));
-        Register(0x34, "READ POSITION", (c, _) => Run(c, ReadPosition));
-        Register(0x44, "REPORT DENSITY SUPPORT", (c, _) => ValueTask.FromResult(DensitySupport.Report(c, _loaded ? _cartridge : null)));
-        Register(0x1A, "MODE SENSE(6)", (c, _) => ValueTask.FromResult(ModeSense(c)));
-        Register(0x5A, "MODE SENSE(10)", (c, _) => ValueTask.FromResult(ModeSense(c)));
-        Register(0x15, "MODE SELECT(6)", (c, _) => ValueTask.FromResult(ModeSelect(c)));
-        Register(0x55, "MODE SELECT(10)", (c, _) => ValueTask.FromResult(ModeSelect(c)));
+        MaxTransferLength = MaxBlockLength + 1;   // one variable block of the largest length READ BLOCK LIMITS reports
+        Register(0x00, "TEST UNIT READY", PrimaryCommands.TestUnitReady, (c, _) => Run(c, (_, _) => ScsiResult.Good()));
+        Register(0x01, "REWIND", CdbShape.NoData(), (c, _) => Run(c, Rewind));
+        Register(0x05, "READ BLOCK LIMITS", CdbShape.FixedIn(6), (c, _) => ValueTask.FromResult(ReadBlockLimits(c)));
+        Register(0x08, "READ(6)", new CdbShape(DataDirection.In, TransferUnit.TapeBlocks, CommandTraits.None, 2, 3), (c, _) => Run(c, Read));
+        Register(0x0A, "WRITE(6)", new CdbShape(DataDirection.Out, TransferUnit.TapeBlocks, CommandTraits.Writes, 2, 3), (c, _) => Run(c, Write));
+        Register(0x10, "WRITE FILEMARKS(6)", CdbShape.NoData(CommandTraits.Writes), (c, _) => Run(c, WriteFilemarks));
+        Register(0x11, "SPACE(6)", CdbShape.NoData(), (c, _) => Run(c, Space));
+        Register(0x91, "SPACE(16)", CdbShape.NoData(), (c, _) => Run(c, Space));
+        Register(0x19, "ERASE(6)", CdbShape.NoData(CommandTraits.Writes), (c, _) => Run(c, Erase));
+        Register(0x1B, "LOAD UNLOAD", CdbShape.NoData(), (c, _) => ValueTask.FromResult(LoadUnload(c)));
+        Register(0x1E, "PREVENT ALLOW MEDIUM REMOVAL", CdbShape.NoData(), (c, _) => ValueTask.FromResult(PreventAllow(c)));
+        Register(0x2B, "LOCATE(10)", CdbShape.NoData(), (c, _) => Run(c, Locate));
+        Register(0x92, "LOCATE(16)", CdbShape.NoData(), (c, _) => Run(c, Locate));
+        Register(0x34, "READ POSITION", CdbShape.FixedIn(32), (c, _) => Run(c, ReadPosition));
+        Register(0x44, "REPORT DENSITY SUPPORT", CdbShape.AllocationIn(7, 2), (c, _) => ValueTask.FromResult(DensitySupport.Report(c, _loaded ? _cartridge : null)));
+        Register(0x1A, "MODE SENSE(6)", CdbShape.AllocationIn(4, 1), (c, _) => ValueTask.FromResult(ModeSense(c)));
+        Register(0x5A, "MODE SENSE(10)", CdbShape.AllocationIn(7, 2), (c, _) => ValueTask.FromResult(ModeSense(c)));
+        Register(0x15, "MODE SELECT(6)", CdbShape.ParameterListOut(4, 1, CommandTraits.Writes), (c, _) => ValueTask.FromResult(ModeSelect(c)));
+        Register(0x55, "MODE SELECT(10)", CdbShape.ParameterListOut(7, 2, CommandTraits.Writes), (c, _) => ValueTask.FromResult(ModeSelect(c)));
     }
 
     public override byte DeviceType => 0x01;
@@ -83,15 +85,15 @@ public sealed class TapeLogicalUnit : LogicalUnit
         return cartridge;
     }
 
-    protected override bool Writes(byte opcode) => opcode is 0x0A or 0x10 or 0x19 or 0x15 or 0x55;
+    protected override int TransferBlockLength => BlockLength;
 
     /// <summary>
     /// PowerVM gives a tape drive to one client at a time: the first nexus to send it a command
     /// other than INQUIRY, REPORT LUNS, REQUEST SENSE or RELEASE holds it, as an implicit SPC-2
     /// reservation, until its session ends or it sends RELEASE; the others get RESERVATION CONFLICT.
     /// </summary>
-    protected override ScsiResult? Screen(ScsiCommand command) =>
-        Primary.Reservations.Allowed(command.OperationCode) || Reservations.Claim(command.Nexus)
+    protected override ScsiResult? Screen(ScsiCommand command, CommandTraits traits) =>
+        (traits & CommandTraits.PassesReservation) != 0 || Reservations.Claim(command.Nexus)
             ? null : new ScsiResult(ScsiStatus.ReservationConflict, SenseReason.None, 0);
 
     /// <summary>Runs a medium command under the drive's lock; no cartridge (or one unloaded by LOAD UNLOAD) is NOT READY.</summary>

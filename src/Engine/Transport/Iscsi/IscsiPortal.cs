@@ -19,6 +19,7 @@ public sealed class IscsiPortal : IAsyncDisposable
     private readonly object _admission = new();
     private readonly Task _accepting;
     private int _nextTsih;
+    private long _buffered;
 
     private IscsiPortal(Socket listener)
     {
@@ -55,7 +56,42 @@ public sealed class IscsiPortal : IAsyncDisposable
     /// <summary>Diagnostics (refused logins, dropped connections); silent unless set.</summary>
     public Action<string>? Logger { get; set; }
 
-    internal void Log(string message) => Logger?.Invoke(message);
+    internal void Log(string message)
+    {
+        try
+        {
+            Logger?.Invoke(message);
+        }
+        catch (Exception)
+        {
+            // A failing logger must not take a connection (or a shutdown) down with it.
+        }
+    }
+
+    /// <summary>Where every connection's data buffers come from: bounded, counted, trimmed when the last connection closes.</summary>
+    public BufferPool Buffers { get; } = new(256 << 20, 32 << 20);
+
+    /// <summary>
+    /// The most data the portal's commands may hold in buffers at once, over all sessions (each
+    /// session is further held to its queue depth times the maximum transfer); a command beyond it
+    /// gets BUSY instead of memory.
+    /// </summary>
+    public long MaxBufferedBytes { get; set; } = 256L << 20;
+
+    /// <summary>Bytes of buffer the portal's commands hold now.</summary>
+    public long BufferedBytes => Interlocked.Read(ref _buffered);
+
+    /// <summary>How long a closing connection waits for its aborted commands, and a stopping portal for its connections.</summary>
+    public TimeSpan AbortWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    internal bool TryReserve(int bytes)
+    {
+        if (Interlocked.Add(ref _buffered, bytes) <= MaxBufferedBytes) return true;
+        Interlocked.Add(ref _buffered, -bytes);
+        return false;
+    }
+
+    internal void Unreserve(int bytes) => Interlocked.Add(ref _buffered, -bytes);
 
     public IReadOnlyCollection<IscsiTargetEntry> Targets => _targets.Values.ToList();
 
@@ -136,20 +172,50 @@ public sealed class IscsiPortal : IAsyncDisposable
             var connection = new IscsiTargetConnection(this, socket);
             _connections[connection] = Task.Run(async () =>
             {
-                await connection.RunAsync().ConfigureAwait(false);
-                _connections.TryRemove(connection, out _);
+                try
+                {
+                    await connection.RunAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    _connections.TryRemove(connection, out _);
+                    if (_connections.IsEmpty) Buffers.Trim();   // idle: give the kept buffers back to the GC
+                }
             });
         }
     }
 
+    /// <summary>
+    /// Stops listening and drops every connection; waits for them up to twice <see cref="AbortWait"/>
+    /// and logs any that did not end (a command stuck in a store), but always returns and never throws.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _accepting.ConfigureAwait(false);
+        try
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            _listener.Dispose();
+            await _accepting.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log($"portal {EndPoint}: stopping the listener failed: {e.Message}");
+        }
         foreach (var c in _connections.Keys) c.Abort();
-        await Task.WhenAll(_connections.Values).ConfigureAwait(false);
-        _stopping.Dispose();
+        var all = Task.WhenAll(_connections.Values);
+        try
+        {
+            await all.WaitAsync(2 * AbortWait).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log($"portal {EndPoint}: {_connections.Count} connections did not end within {2 * AbortWait}; stopped without them");
+        }
+        catch (Exception e)
+        {
+            Log($"portal {EndPoint}: a connection failed while stopping: {e.Message}");
+        }
+        Buffers.Trim();
     }
 }
 

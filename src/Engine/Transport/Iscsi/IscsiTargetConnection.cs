@@ -1,12 +1,9 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using VScsi.Engine.Scsi;
-using VScsi.Engine.Scsi.Block;
-using VScsi.Engine.Scsi.Cdb;
 using VScsi.Engine.Scsi.Sense;
 
 namespace VScsi.Engine.Transport.Iscsi;
@@ -33,6 +30,7 @@ internal sealed partial class IscsiTargetConnection
     private uint _nextTtt = 1;
     private long _lastHeard = Environment.TickCount64;
     private uint _pingTtt = Pdu.ReservedTag;
+    private long _buffered;
 
     public IscsiTargetConnection(IscsiPortal portal, Socket socket)
     {
@@ -71,7 +69,12 @@ internal sealed partial class IscsiTargetConnection
         }
         catch (Exception e) when (e is IscsiProtocolException or IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
-            _portal.Log($"connection {_socket.RemoteEndPoint}: {e.Message}");
+            _portal.Log($"connection {RemoteName}: {e.Message}");
+        }
+        catch (Exception e)
+        {
+            // Nothing a peer sends may end the portal: a fault here is a bug, logged, and only this connection ends.
+            _portal.Log($"connection {RemoteName} failed: {e}");
         }
         finally
         {
@@ -92,6 +95,27 @@ internal sealed partial class IscsiTargetConnection
         }
     }
 
+    private string RemoteName
+    {
+        get
+        {
+            try
+            {
+                return _socket.RemoteEndPoint?.ToString() ?? "?";
+            }
+            catch (ObjectDisposedException)
+            {
+                return "?";
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends the connection: its tasks are aborted and waited for up to <see cref="IscsiPortal.AbortWait"/>
+    /// (a command stuck in a store that ignores cancellation keeps its buffer until it returns), the
+    /// pending writes' buffers go back, the reservations of its nexus are dropped. Every step runs
+    /// whatever the one before did.
+    /// </summary>
     private async Task CloseAsync()
     {
         Abort();
@@ -102,15 +126,17 @@ internal sealed partial class IscsiTargetConnection
             {
                 foreach (var lun in entry.Target.Luns) entry.Target.TaskSetOf(lun)?.AbortTaskSet(session.Nexus);
                 // Wait for the aborted tasks so their buffers are no longer in use.
-                var deadline = Environment.TickCount64 + 10_000;
+                var deadline = Environment.TickCount64 + (long)_portal.AbortWait.TotalMilliseconds;
                 while (!_running.IsEmpty && Environment.TickCount64 < deadline) await Task.Delay(5).ConfigureAwait(false);
+                if (!_running.IsEmpty) _portal.Log($"connection {RemoteName}: {_running.Count} aborted commands still running in their stores; closing without them");
                 foreach (var lun in entry.Target.Luns) entry.Target[lun]?.Reservations.Clear(session.Nexus);
             }
         }
-        foreach (var w in _writes.Values) w.Release();
+        foreach (var w in _writes.Values) Release(w);
         _writes.Clear();
         await _reader.CompleteAsync().ConfigureAwait(false);
-        await _send.WaitAsync().ConfigureAwait(false);
+        // A send stuck on a peer that stopped reading ends when Abort shut the socket; the wait is only a guard.
+        await _send.WaitAsync(_portal.AbortWait).ConfigureAwait(false);
         try
         {
             await _writer.CompleteAsync().ConfigureAwait(false);
@@ -194,342 +220,6 @@ internal sealed partial class IscsiTargetConnection
         public bool Answer() => Interlocked.CompareExchange(ref _state, Answering, Pending) == Pending;
     }
 
-    /// <summary>A write waiting for its data: immediate, unsolicited and solicited (R2T) Data-Out.</summary>
-    private sealed class PendingWrite(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, int length)
-    {
-        public uint Itt { get; } = itt;
-        public ulong Lun { get; } = lun;
-        public byte[] Cdb { get; } = cdb;
-        public TaskAttribute Attribute { get; } = attribute;
-        public int Length { get; } = length;
-        public byte[]? Buffer { get; private set; } = length > 0 ? ArrayPool<byte>.Shared.Rent(length) : [];
-        public int Received { get; set; }
-
-        /// <summary>What the command is given of the data (less than <see cref="Length"/> when the CDB asks for fewer blocks).</summary>
-        public int DataOutLength { get; init; }
-        public Residual Residual { get; init; }
-        public bool AwaitingUnsolicited { get; set; }
-        public uint NextUnsolicitedDataSn { get; set; }
-        public int NextR2TOffset { get; set; }
-        public uint NextR2TSn { get; set; }
-        public Dictionary<uint, Burst> Bursts { get; } = [];
-
-        public byte[] TakeBuffer()
-        {
-            var b = Buffer!;
-            Buffer = null;
-            return b;
-        }
-
-        public void Release()
-        {
-            if (Buffer is { Length: > 0 } b) ArrayPool<byte>.Shared.Return(b);
-            Buffer = null;
-        }
-    }
-
-    private sealed class Burst(int offset, int length)
-    {
-        public int Offset { get; } = offset;
-        public int Length { get; } = length;
-        public int Received { get; set; }
-        public uint NextDataSn { get; set; }
-    }
-
-    private static TaskAttribute AttributeOf(byte flags) => (flags & 0x07) switch
-    {
-        2 => TaskAttribute.Ordered,
-        3 => TaskAttribute.HeadOfQueue,
-        _ => TaskAttribute.Simple,
-    };
-
-    /// <summary>The CDB: 16 bytes in the header plus an extended-CDB AHS (type 1) when longer, cut to the length its group code gives.</summary>
-    private static byte[] CdbOf(Pdu pdu)
-    {
-        var header = pdu.Header.AsSpan(32, 16);
-        var ahs = pdu.Ahs.AsSpan();
-        byte[] cdb;
-        if (ahs.Length >= 4 && ahs[2] == 1)
-        {
-            var extra = BinaryPrimitives.ReadUInt16BigEndian(ahs) - 1;
-            cdb = new byte[16 + Math.Clamp(extra, 0, ahs.Length - 4)];
-            header.CopyTo(cdb);
-            ahs.Slice(4, cdb.Length - 16).CopyTo(cdb.AsSpan(16));
-            return cdb;
-        }
-        var length = (header[0] >> 5) switch { 0 => 6, 1 or 2 => 10, 5 => 12, _ => 16 };
-        return header[..length].ToArray();
-    }
-
-    /// <summary>The transfer length a READ or WRITE command's CDB implies (SAM-5 "SPDTL"), when it is one of them.</summary>
-    private (long Length, bool Write, int BlockSize)? ScsiTransferLength(ulong lun, byte[] cdb)
-    {
-        if (Entry!.Target[lun] is not DiskLogicalUnit disk) return null;
-        long blocks;
-        switch (cdb[0])
-        {
-            case OperationCode.Read6 or OperationCode.Write6 when cdb.Length >= 6:
-                blocks = cdb[4] == 0 ? 256 : cdb[4];
-                break;
-            case OperationCode.Read10 or OperationCode.Write10 or OperationCode.WriteAndVerify10 when cdb.Length >= 10:
-                blocks = BinaryPrimitives.ReadUInt16BigEndian(cdb.AsSpan(7));
-                break;
-            case OperationCode.Read12 or OperationCode.Write12 or OperationCode.WriteAndVerify12 when cdb.Length >= 12:
-                blocks = BinaryPrimitives.ReadUInt32BigEndian(cdb.AsSpan(6));
-                break;
-            case OperationCode.Read16 or OperationCode.Write16 or OperationCode.WriteAndVerify16 when cdb.Length >= 16:
-                blocks = BinaryPrimitives.ReadUInt32BigEndian(cdb.AsSpan(10));
-                break;
-            default:
-                return null;
-        }
-        var write = cdb[0] is not (OperationCode.Read6 or OperationCode.Read10 or OperationCode.Read12 or OperationCode.Read16);
-        return (blocks * disk.Store.BlockSize, write, disk.Store.BlockSize);
-    }
-
-    /// <summary>Reads are given room for what the CDB asks (up to this), so an EDTL short of it reports overflow.</summary>
-    private const int MaxImpliedRead = 64 << 20;
-
-    /// <summary>A SCSI Command PDU: in the window, its data gathered or asked for, then started.</summary>
-    private async Task OnCommandAsync(Pdu pdu)
-    {
-        var session = Session!;
-        if (session.IsDiscovery)
-        {
-            await RejectAsync(pdu, RejectReason.ProtocolError).ConfigureAwait(false);
-            return;
-        }
-        if (!session.Accept(pdu.U32(24), pdu.Immediate)) return;
-        var itt = pdu.Itt;
-        var flags = pdu.Flags;
-        bool read = (flags & 0x40) != 0, write = (flags & 0x20) != 0;
-        var edtl = (int)Math.Min(pdu.U32(20), int.MaxValue);
-        var lun = LunFormat.Decode(pdu.Header.AsSpan(8, 8));
-        var cdb = CdbOf(pdu);
-        var attribute = AttributeOf(flags);
-
-        var implied = ScsiTransferLength(lun, cdb);
-        if (read && write)
-        {
-            session.Finished();
-            await RespondAsync(itt, ScsiResult.Check(SenseReason.InvalidFieldInInformationUnit), 0, 0, 0).ConfigureAwait(false);
-            return;
-        }
-        var residual = Residual.None;
-        var dataOutLength = write ? edtl : 0;
-        if (implied is (var spdtl, true, var blockSize) && spdtl != dataOutLength)
-        {
-            // The CDB and the iSCSI expected length disagree (SAM-5 5.4.4): write the whole blocks
-            // both allow and report the difference as a residual.
-            var blocks = Math.Min(spdtl, dataOutLength) / blockSize;
-            residual = spdtl > dataOutLength ? new Residual(ResidualOverflow, spdtl - dataOutLength) : new Residual(ResidualUnderflow, dataOutLength - spdtl);
-            dataOutLength = (int)(blocks * blockSize);
-            if (!WithTransferLength(cdb, blocks))
-            {
-                session.Finished();
-                await RespondAsync(itt, ScsiResult.Check(SenseReason.InvalidFieldInInformationUnit), residual.Flags, residual.Count, 0).ConfigureAwait(false);
-                return;
-            }
-        }
-        if (!write)
-        {
-            var expected = read ? edtl : 0;
-            var room = implied is (var n, false, _) && n <= MaxImpliedRead ? Math.Max(expected, (int)n) : expected;
-            Start(itt, lun, cdb, attribute, dataOut: null, dataOutLength, expected, room, residual);
-            return;
-        }
-        if (pdu.DataLength > edtl || pdu.DataLength > Parameters.FirstBurstLength || (pdu.DataLength > 0 && !Parameters.ImmediateData))
-        {
-            session.Finished();
-            await RejectAsync(pdu, RejectReason.ProtocolError).ConfigureAwait(false);
-            return;
-        }
-        var pending = new PendingWrite(itt, lun, cdb, attribute, edtl) { DataOutLength = dataOutLength, Residual = residual };
-        pdu.Data.CopyTo(pending.Buffer);
-        pending.Received = pdu.DataLength;
-        pending.NextR2TOffset = pdu.DataLength;
-        if (_writes.ContainsKey(itt))
-        {
-            session.Finished();
-            pending.Release();
-            await RejectAsync(pdu, RejectReason.TaskInProgress).ConfigureAwait(false);
-            return;
-        }
-        if (pending.Received < edtl && !pdu.Final && !Parameters.InitialR2T)
-            pending.AwaitingUnsolicited = true;
-        _writes[itt] = pending;
-        await ProgressAsync(pending).ConfigureAwait(false);
-    }
-
-    /// <summary>Starts a write whose data is complete, or asks for more with R2Ts.</summary>
-    private async Task ProgressAsync(PendingWrite w)
-    {
-        if (w.Received >= w.Length && w.Bursts.Count == 0 && !w.AwaitingUnsolicited)
-        {
-            _writes.Remove(w.Itt);
-            Start(w.Itt, w.Lun, w.Cdb, w.Attribute, w.TakeBuffer(), w.DataOutLength, 0, 0, w.Residual);
-            return;
-        }
-        if (w.AwaitingUnsolicited) return;
-        while (w.Bursts.Count < Parameters.MaxOutstandingR2T && w.NextR2TOffset < w.Length)
-        {
-            var length = Math.Min(Parameters.MaxBurstLength, w.Length - w.NextR2TOffset);
-            var ttt = _nextTtt++;
-            if (_nextTtt == Pdu.ReservedTag) _nextTtt = 1;
-            w.Bursts[ttt] = new Burst(w.NextR2TOffset, length);
-            await SendR2TAsync(w, ttt, w.NextR2TOffset, length).ConfigureAwait(false);
-            w.NextR2TOffset += length;
-        }
-    }
-
-    private async Task OnDataOutAsync(Pdu pdu)
-    {
-        if (!_writes.TryGetValue(pdu.Itt, out var w)) return;    // the command already ended: drop its data
-        var ttt = pdu.U32(20);
-        var dataSn = pdu.U32(36);
-        var offset = (int)pdu.U32(40);
-        if (ttt == Pdu.ReservedTag)
-        {
-            if (!w.AwaitingUnsolicited || dataSn != w.NextUnsolicitedDataSn || offset != w.Received
-                || w.Received + pdu.DataLength > Math.Min(w.Length, Parameters.FirstBurstLength))
-            {
-                await FailWriteAsync(w, $"unsolicited Data-Out out of sequence (DataSN {dataSn}, offset {offset})").ConfigureAwait(false);
-                return;
-            }
-            pdu.Data.CopyTo(w.Buffer.AsSpan(offset));
-            w.Received += pdu.DataLength;
-            w.NextR2TOffset = w.Received;
-            w.NextUnsolicitedDataSn++;
-            if (pdu.Final) w.AwaitingUnsolicited = false;
-        }
-        else
-        {
-            if (!w.Bursts.TryGetValue(ttt, out var burst) || dataSn != burst.NextDataSn || offset != burst.Offset + burst.Received
-                || burst.Received + pdu.DataLength > burst.Length)
-            {
-                await FailWriteAsync(w, $"Data-Out out of sequence (TTT {ttt:x8}, DataSN {dataSn}, offset {offset})").ConfigureAwait(false);
-                return;
-            }
-            pdu.Data.CopyTo(w.Buffer.AsSpan(offset));
-            burst.Received += pdu.DataLength;
-            burst.NextDataSn++;
-            w.Received += pdu.DataLength;
-            if (burst.Received == burst.Length) w.Bursts.Remove(ttt);
-            else if (pdu.Final)
-            {
-                await FailWriteAsync(w, "a Data-Out sequence ended short").ConfigureAwait(false);
-                return;
-            }
-        }
-        await ProgressAsync(w).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// A write whose data arrived out of sequence (wrong DataSN, offset or length) ends with
-    /// CHECK CONDITION, ABORTED COMMAND, DATA PHASE ERROR; later Data-Out for it is dropped. The
-    /// connection and the other commands carry on.
-    /// </summary>
-    private async Task FailWriteAsync(PendingWrite w, string why)
-    {
-        _portal.Log($"command {w.Itt:x8} of {Session!.InitiatorName}: {why}");
-        _writes.Remove(w.Itt);
-        w.Release();
-        Session.Finished();
-        await RespondAsync(w.Itt, ScsiResult.Check(SenseReason.DataPhaseError), 0, 0, w.NextR2TSn).ConfigureAwait(false);
-    }
-
-    /// <summary>Sets the transfer length of a READ/WRITE CDB; false for a 6-byte CDB, where 0 would mean 256 blocks.</summary>
-    private static bool WithTransferLength(byte[] cdb, long blocks)
-    {
-        switch (cdb.Length)
-        {
-            case 10:
-                BinaryPrimitives.WriteUInt16BigEndian(cdb.AsSpan(7), (ushort)blocks);
-                return true;
-            case 12:
-                BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(6), (uint)blocks);
-                return true;
-            case 16:
-                BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), (uint)blocks);
-                return true;
-            default:
-                if (blocks is <= 0 or > 255) return false;
-                cdb[4] = (byte)blocks;
-                return true;
-        }
-    }
-
-    /// <summary>An iSCSI residual (RFC 7143 11.4.5): the O or U flag and the byte count.</summary>
-    private readonly record struct Residual(byte Flags, uint Count)
-    {
-        public static readonly Residual None = new(0, 0);
-
-        public Residual(byte flags, long count) : this(flags, (uint)Math.Min(count, uint.MaxValue))
-        {
-        }
-    }
-
-    /// <summary>Hands a command to the task set now (keeping CmdSN order) and lets it finish in the background.</summary>
-    private void Start(uint itt, ulong lun, byte[] cdb, TaskAttribute attribute, byte[]? dataOut, int dataOutLength, int dataInLength, int bufferLength, Residual residual)
-    {
-        var running = new Running(lun);
-        _running[itt] = running;
-        if (bufferLength == 0 && ScsiTransferLength(lun, cdb) is (var implied and <= MaxImpliedRead, false, _))
-            bufferLength = (int)implied;   // a READ sent as a write: it runs, its data goes nowhere
-        var dataIn = bufferLength > 0 ? ArrayPool<byte>.Shared.Rent(bufferLength) : null;
-        var command = new ScsiCommand(cdb, dataOut is null ? default : dataOut.AsMemory(0, dataOutLength),
-            dataIn is null ? default : dataIn.AsMemory(0, bufferLength), Session!.Nexus);
-        ValueTask<ScsiResult> execution;
-        try
-        {
-            execution = Entry!.Target.ExecuteAsync(lun, command, attribute, itt, Session.QueueDepth, _closed.Token);
-        }
-        catch (Exception e)
-        {
-            execution = ValueTask.FromException<ScsiResult>(e);
-        }
-        _ = CompleteAsync(itt, running, execution, dataIn, dataInLength, dataOut, dataOutLength, residual);
-    }
-
-    private async Task CompleteAsync(uint itt, Running running, ValueTask<ScsiResult> execution, byte[]? dataIn, int expected, byte[]? dataOut, int written, Residual residual)
-    {
-        try
-        {
-            ScsiResult result;
-            try
-            {
-                result = await execution.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                result = new ScsiResult(ScsiStatus.TaskAborted, SenseReason.None, 0);
-            }
-            catch (Exception e)
-            {
-                _portal.Log($"command {itt:x8} failed in the target: {e}");
-                result = ScsiResult.Check(SenseReason.InternalTargetFailure);
-            }
-            Session!.Finished();
-            Session.Count(Math.Min(result.DataLength, expected), written);
-            if (!running.Answer() || _closed.IsCancellationRequested) return;
-            var produced = result.DataLength;
-            var sent = Math.Min(produced, expected);
-            if (residual == Residual.None && produced != expected)
-                residual = produced > expected ? new Residual(ResidualOverflow, produced - expected) : new Residual(ResidualUnderflow, expected - produced);
-            await SendResultAsync(itt, result, dataIn.AsMemory(0, sent), residual).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-        {
-            Abort();
-        }
-        finally
-        {
-            _running.TryRemove(itt, out _);
-            if (dataIn is not null) ArrayPool<byte>.Shared.Return(dataIn);
-            if (dataOut is { Length: > 0 }) ArrayPool<byte>.Shared.Return(dataOut);
-        }
-    }
-
     private async Task OnNopOutAsync(Pdu pdu)
     {
         if (!Session!.AcceptUntracked(pdu.U32(24), pdu.Immediate)) return;
@@ -589,7 +279,7 @@ internal sealed partial class IscsiTargetConnection
                 var referenced = pdu.U32(20);
                 if (_writes.Remove(referenced, out var pending))
                 {
-                    pending.Release();
+                    Release(pending);
                     session.Finished();
                     response = TaskFunction.FunctionComplete;
                 }
@@ -647,7 +337,7 @@ internal sealed partial class IscsiTargetConnection
         foreach (var w in _writes.Values.Where(which).ToList())
         {
             _writes.Remove(w.Itt);
-            w.Release();
+            Release(w);
             Session!.Finished();
         }
     }
