@@ -86,8 +86,15 @@ public abstract class LogicalUnit
     {
         if (cdb.IsEmpty || !_table.TryGetValue(cdb[0], out var entry)) return ParsedCdb.Unknown;
         var length = OperationCode.LengthOf(cdb[0]);
-        return length == 0 || cdb.Length < length ? ParsedCdb.Unknown : entry.Shape.Parse(cdb, TransferBlockLength);
+        if (length == 0 || cdb.Length < length) return ParsedCdb.Unknown;
+        var parsed = entry.Shape.Parse(cdb, TransferBlockLength);
+        return parsed.HasRange && BlockCount is { } blocks && (parsed.Lba > blocks || parsed.Blocks > blocks - parsed.Lba)
+            ? parsed with { BeyondCapacity = true }
+            : parsed;
     }
+
+    /// <summary>The number of logical blocks, for units whose CDBs address blocks (SBC); null otherwise.</summary>
+    protected virtual ulong? BlockCount => null;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ScsiResult> ExecuteAsync(ScsiCommand command, CancellationToken cancellationToken)

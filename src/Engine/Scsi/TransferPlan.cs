@@ -48,6 +48,9 @@ public readonly record struct TransferPlan(int DataIn, int DataOut, long Overflo
                 }
                 else if (given < needed)
                 {
+                    // Cutting the write short must not bring a range past the last block back inside it
+                    // (SBC-4 4.5: the range the CDB names is checked, not the part the data covers).
+                    if (parsed.BeyondCapacity) return new TransferPlan(0, 0, needed - take, 0, ScsiResult.Check(SenseReason.LbaOutOfRange));
                     // The CDB and the expected length disagree: write the whole blocks both allow.
                     var blockLength = needed / (long)parsed.Blocks;
                     var blocks = (ulong)(given / blockLength);

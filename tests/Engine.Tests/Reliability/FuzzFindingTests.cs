@@ -4,13 +4,11 @@ namespace VScsi.Engine.Tests.Reliability;
 
 /// <summary>
 /// Single cases the soak fuzzer found, reduced to the one command that shows the defect, against
-/// the same served partition. Skipped while the defect is open; each skip reason names it and the
-/// fuzz case (seed, phase, index) that found it.
+/// the same served partition. Each names the fuzz case (seed, phase, index)
+/// that found it.
 /// </summary>
 public sealed class FuzzFindingTests : IAsyncLifetime
 {
-    private const string Write6Defect = "fuzz seed 10 FullFeature #17867: WRITE(6) of 8 blocks at the last LBA with EDTL 512 writes the last block instead of LBA OUT OF RANGE (SBC-4 5.38); transfer lengths are not decided from the CDB (issue 10 Shape, branch wt-lengths)";
-    private const string ReserveDefect = "fuzz seed 10 FullFeature #5994: a connection that dies on EDTL 0x7fffffff (issue 10 defect 2) keeps its SPC-2 RESERVE: the I_T nexus loss never releases it (SPC-2 5.5.1), and every other initiator port meets RESERVATION CONFLICT until the process restarts; branch wt-lengths";
 
     private FuzzServer _server = null!;
 
@@ -30,7 +28,8 @@ public sealed class FuzzFindingTests : IAsyncLifetime
         return wire;
     }
 
-    [Fact(Skip = Write6Defect)]
+    /// <summary>Fuzz seed 10 FullFeature #17867: a write cut short by its EDTL must not bring a range past the last block back inside it.</summary>
+    [Fact]
     public async Task Write6_RangePastTheLastBlockWithShortEdtl_IsLbaOutOfRangeAndWritesNothing()
     {
         var t = _server.Target;
@@ -66,7 +65,8 @@ public sealed class FuzzFindingTests : IAsyncLifetime
         Assert.Null(await FuzzProbe.RoundTripAsync(_server.Target, 1, default));
     }
 
-    [Fact(Skip = ReserveDefect)]
+    /// <summary>Fuzz seed 10 FullFeature #5994: the I_T nexus loss of a connection that met a huge EDTL releases its SPC-2 RESERVE (SPC-2 5.5.1).</summary>
+    [Fact]
     public async Task Reserve6_ConnectionDiesOnAHugeExpectedLength_ReleasesTheUnitForOtherInitiatorPorts()
     {
         await using (var holder = await LoginAsync(3))

@@ -56,4 +56,6 @@ public sealed class DiskLogicalUnit : LogicalUnit
     private const byte ProtectMask = 0xE0;   // byte 1 bits 7-5
 
     protected override int TransferBlockLength => Store.BlockSize;
+
+    protected override ulong? BlockCount => Store.BlockCount;
 }

@@ -15,6 +15,9 @@ public readonly record struct ParsedCdb(DataDirection Direction, long TransferLe
     /// <summary>Whether the CDB carries an LBA range (<see cref="Lba"/>, <see cref="Blocks"/>).</summary>
     public bool HasRange => Unit is TransferUnit.Blocks or TransferUnit.Range or TransferUnit.SameBlock or TransferUnit.VerifyBlocks or TransferUnit.CompareBlocks;
 
+    /// <summary>Whether the LBA range reaches past the last block of the logical unit (LBA OUT OF RANGE when it runs).</summary>
+    public bool BeyondCapacity { get; init; }
+
     /// <summary>An ALLOCATION LENGTH: the most the initiator will take, not what the command produces.</summary>
     public bool IsAllocation => Unit is TransferUnit.Bytes or TransferUnit.Fixed && Direction == DataDirection.In;
 

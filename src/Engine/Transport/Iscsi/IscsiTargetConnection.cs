@@ -351,8 +351,20 @@ internal sealed partial class IscsiTargetConnection
     private async Task OnTextAsync(Pdu pdu)
     {
         if (!Session!.AcceptUntracked(pdu.U32(24), pdu.Immediate)) return;
+        List<KeyValuePair<string, string>> keys;
+        try
+        {
+            keys = TextKeys.Parse(pdu.Data);
+        }
+        catch (IscsiProtocolException e)
+        {
+            // Keys and values beyond RFC 7143 6.1's bounds: the request is refused, the connection stays.
+            _portal.Log($"text request {pdu.Itt:x8} of {Session.InitiatorName} rejected: {e.Message}");
+            await RejectAsync(pdu, RejectReason.ProtocolError).ConfigureAwait(false);
+            return;
+        }
         var answers = new List<KeyValuePair<string, string>>();
-        foreach (var (key, value) in TextKeys.Parse(pdu.Data))
+        foreach (var (key, value) in keys)
         {
             if (key == "SendTargets") answers.AddRange(SendTargets(value));
             else answers.Add(new(key, "NotUnderstood"));

@@ -265,15 +265,15 @@ public sealed class HostileLengthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TextRequestWithAValueAsLongAsTheSegment_AnsweredAndTheConnectionCarriesOn()
+    public async Task TextRequestWithAValueOverTheRfcBound_RejectedAndTheConnectionCarriesOn()
     {
         await using var wire = await LoginAsync();
         var text = new Pdu(Opcode.TextRequest) { Immediate = true, Flags = 0x80, Itt = 0x4242 };
         text.U32(20, Pdu.ReservedTag);
         text.U32(24, wire.CmdSn);
-        await wire.SendAsync(text, RawInitiator.Keys(("X-com.example.Long", new string('x', 8000))));
+        await wire.SendAsync(text, RawInitiator.Keys(("X-com.example.Long", new string('x', 8000))));   // over 255 bytes (RFC 7143 6.1)
         using var answer = (await wire.ReceiveAsync())!;
-        Assert.Equal(Opcode.TextResponse, answer.Opcode);
+        Assert.Equal(Opcode.Reject, answer.Opcode);
         await AssertStillServesAsync(wire);
     }
 }
