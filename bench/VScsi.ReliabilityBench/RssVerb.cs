@@ -68,7 +68,12 @@ public static class RssVerb
         return runGoal && idleGoal && code == 0 ? 0 : 1;
     }
 
-    /// <summary>READ(16)s of <paramref name="mib"/> MiB each on one fresh session (SBC-4 5.19), the data read and dropped.</summary>
+    /// <summary>
+    /// <paramref name="count"/> reads of <paramref name="mib"/> MiB each on one fresh session, each as
+    /// READ(16)s (SBC-4 5.19) of at most the target's MAXIMUM TRANSFER LENGTH (32 MiB, the Block
+    /// Limits VPD's figure) sent together, so a whole 64 MiB read is in flight at once; the data is
+    /// read and dropped.
+    /// </summary>
     private static async Task<(int Good, int Failed)> ReadsAsync(FuzzTarget t, int count, int mib)
     {
         var (wire, why) = await FuzzSession.LoginAsync(t, 0xBEEF, false, false, default).ConfigureAwait(false);
@@ -81,29 +86,43 @@ public static class RssVerb
         {
             await FuzzSession.ExecuteAsync(wire, new byte[6], 0, null, default, read: false).ConfigureAwait(false);
             var blocks = (uint)((long)mib << 20) / (uint)t.BlockSize;
+            var partBlocks = (uint)(MaxTransfer / t.BlockSize);
             var good = 0;
             for (var i = 0; i < count; i++)
             {
-                var cdb = new byte[16];
-                cdb[0] = 0x88;
-                BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), (ulong)i * blocks % (ulong)(t.Blocks - blocks));
-                BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), blocks);
-                var cmd = FuzzSession.Command(wire, cdb, read: true, write: false, (uint)(blocks * t.BlockSize));
-                await wire.SendAsync(cmd, default).ConfigureAwait(false);
-                long received = 0;
-                while (await wire.ReceiveAsync(FuzzSession.Guard, default).ConfigureAwait(false) is { } pdu)
+                var lba = (ulong)i * blocks % (ulong)(t.Blocks - blocks);
+                var parts = new Dictionary<uint, (long Expected, long Received)>();
+                for (uint done = 0; done < blocks; done += partBlocks)
+                {
+                    var n = Math.Min(partBlocks, blocks - done);
+                    var cdb = new byte[16];
+                    cdb[0] = 0x88;
+                    BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), lba + done);
+                    BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), n);
+                    var cmd = FuzzSession.Command(wire, cdb, read: true, write: false, (uint)(n * t.BlockSize));
+                    parts[cmd.Itt] = ((long)n * t.BlockSize, 0);
+                    await wire.SendAsync(cmd, default).ConfigureAwait(false);
+                }
+                var answered = 0;
+                var allGood = true;
+                while (answered < parts.Count && await wire.ReceiveAsync(FuzzSession.Guard, default).ConfigureAwait(false) is { } pdu)
                 {
                     if (pdu.Opcode == 0x20 && pdu.U32(20) != WirePdu.ReservedTag) await wire.AnswerPingAsync(pdu, default).ConfigureAwait(false);
-                    if (pdu.Itt != cmd.Itt) continue;
-                    received += pdu.Opcode == 0x25 ? pdu.Data.Length : 0;
+                    if (!parts.TryGetValue(pdu.Itt, out var part)) continue;
+                    part.Received += pdu.Opcode == 0x25 ? pdu.Data.Length : 0;
+                    parts[pdu.Itt] = part;
                     if (pdu.Opcode == 0x21 || (pdu.Opcode == 0x25 && (pdu.Flags & 0x01) != 0))
                     {
-                        if (pdu.Header[3] == 0 && received == (long)blocks * t.BlockSize) good++;
-                        break;
+                        answered++;
+                        allGood &= pdu.Header[3] == 0 && part.Received == part.Expected;
                     }
                 }
+                if (answered == parts.Count && allGood) good++;
             }
             return (good, count - good);
         }
     }
+
+    /// <summary>The most one command moves on the served disk (its Block Limits VPD MAXIMUM TRANSFER LENGTH).</summary>
+    private const int MaxTransfer = 32 << 20;
 }
