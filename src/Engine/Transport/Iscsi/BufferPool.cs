@@ -15,6 +15,7 @@ public sealed class BufferPool(int maxLength, long retainLimit)
     private const int MinBucketShift = 12;   // 4 KiB
     private readonly ConcurrentDictionary<int, ConcurrentBag<byte[]>> _buckets = new();
     private long _retained;
+    private long _dropped;
     private long _rentedBytes;
     private int _rented;
 
@@ -54,6 +55,7 @@ public sealed class BufferPool(int maxLength, long retainLimit)
         if (Interlocked.Add(ref _retained, array.Length) > RetainLimit)
         {
             Interlocked.Add(ref _retained, -array.Length);
+            Interlocked.Add(ref _dropped, array.Length);
             return;
         }
         _buckets.GetOrAdd(array.Length, _ => []).Add(array);
@@ -64,8 +66,23 @@ public sealed class BufferPool(int maxLength, long retainLimit)
     {
         foreach (var bucket in _buckets.Values)
         {
-            while (bucket.TryTake(out var array)) Interlocked.Add(ref _retained, -array.Length);
+            while (bucket.TryTake(out var array))
+            {
+                Interlocked.Add(ref _retained, -array.Length);
+                Interlocked.Add(ref _dropped, array.Length);
+            }
         }
+    }
+
+    /// <summary>
+    /// Whether at least <paramref name="bytes"/> bytes of arrays were left to the GC (over the retain
+    /// limit, or trimmed) since the count was last taken; when so, the count starts again from 0.
+    /// </summary>
+    public bool TakeDropped(long bytes)
+    {
+        if (Interlocked.Read(ref _dropped) < bytes) return false;
+        Interlocked.Exchange(ref _dropped, 0);
+        return true;
     }
 
     private static int BucketSize(int length) => length <= 1 << MinBucketShift ? 1 << MinBucketShift : (int)BitOperations.RoundUpToPowerOf2((uint)length);

@@ -18,6 +18,7 @@ public sealed class IscsiPortal : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _admission = new();
     private readonly Task _accepting;
+    private readonly Timer _idleRelease;
     private int _nextTsih;
     private long _buffered;
 
@@ -25,6 +26,7 @@ public sealed class IscsiPortal : IAsyncDisposable
     {
         _listener = listener;
         EndPoint = (IPEndPoint)listener.LocalEndPoint!;
+        _idleRelease = new Timer(_ => ReleaseIdleMemory());
         _accepting = AcceptAsync();
     }
 
@@ -68,8 +70,30 @@ public sealed class IscsiPortal : IAsyncDisposable
         }
     }
 
-    /// <summary>Where every connection's data buffers come from: bounded, counted, trimmed when the last connection closes.</summary>
-    public BufferPool Buffers { get; } = new(256 << 20, 32 << 20);
+    /// <summary>
+    /// Where every connection's data buffers come from: bounded, counted, trimmed when the last
+    /// connection closes. It keeps two maximum transfers' worth of idle arrays, so a session moving
+    /// large commands back to back reuses them instead of leaving one to the GC each time.
+    /// </summary>
+    public BufferPool Buffers { get; } = new(256 << 20, 2L * Scsi.LogicalUnit.DefaultMaxTransferLength);
+
+    /// <summary>How long the portal stays without connections before it hands the memory of dropped buffers back to the system.</summary>
+    public TimeSpan IdleRelease { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Dropped buffer bytes below which an idle portal leaves the memory to the GC's own timing.</summary>
+    private const long ReleaseThreshold = 32L << 20;
+
+    /// <summary>
+    /// Transfer buffers are large-object-heap arrays: the ones dropped stay committed until a full,
+    /// compacting collection, which an idle process never starts by itself (what kept over a
+    /// gigabyte resident after hostile traffic). Once idle, and only after large buffers were let
+    /// go, the portal asks for that collection, in aggressive mode so freed memory is decommitted.
+    /// </summary>
+    private void ReleaseIdleMemory()
+    {
+        if (!_connections.IsEmpty || _stopping.IsCancellationRequested || !Buffers.TakeDropped(ReleaseThreshold)) return;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
 
     /// <summary>
     /// The most data the portal's commands may hold in buffers at once, over all sessions (each
@@ -178,10 +202,25 @@ public sealed class IscsiPortal : IAsyncDisposable
                 }
                 finally
                 {
-                    _connections.TryRemove(connection, out _);
-                    if (_connections.IsEmpty) Buffers.Trim();   // idle: give the kept buffers back to the GC
+                    OnConnectionEnded(connection);
                 }
             });
+        }
+    }
+
+    /// <summary>Once the last connection is gone, the kept buffers go back to the GC, and soon their memory to the system.</summary>
+    private void OnConnectionEnded(IscsiTargetConnection connection)
+    {
+        _connections.TryRemove(connection, out _);
+        if (!_connections.IsEmpty) return;
+        Buffers.Trim();
+        try
+        {
+            _idleRelease.Change(IdleRelease, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // the portal stopped meanwhile
         }
     }
 
@@ -216,6 +255,7 @@ public sealed class IscsiPortal : IAsyncDisposable
             Log($"portal {EndPoint}: a connection failed while stopping: {e.Message}");
         }
         Buffers.Trim();
+        await _idleRelease.DisposeAsync().ConfigureAwait(false);
     }
 }
 
