@@ -98,7 +98,7 @@ public sealed class ViewTests(PowerShellFixture ps)
             $items = @($views[$k])
             $type = $items[0].GetType().FullName
             $values = foreach ($i in $items) {
-                foreach ($p in 'Name', 'Partition', 'Path', 'BackingPath', 'DatabasePath', 'PairedWith', 'InitiatorName', 'Device', 'Item') {
+                foreach ($p in @('Name', 'Partition', 'Path', 'BackingPath', 'DatabasePath', 'PairedWith', 'Device', 'Item') + @(if ($type -like '*IscsiSession') { 'InitiatorName' })) {
                     $v = $i.PSObject.Properties[$p]
                     if ($v -and $v.Value -is [string] -and $v.Value.Length -gt 0) { $v.Value }
                 }
@@ -136,6 +136,9 @@ public sealed class ViewTests(PowerShellFixture ps)
         "Mapping", "StoragePool", "Cartridge", "Repository", "ClientSession", "ClientDevice", "CommandResult", "IscsiSession", "Backup", "BackupTest",
         "TapePosition", "ImportFinding", "Restored"]);
 
+    /// <summary>Views of objects that come one at a time with long values: lists, which wrap instead of cutting.</summary>
+    private static readonly HashSet<string> ListViews = ["BackupTest"];
+
     private Rendered View(string name) => Run().Views.Single(v => v.View == name);
 
     private static string[] Lines(string text) => text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
@@ -169,7 +172,8 @@ public sealed class ViewTests(PowerShellFixture ps)
         var v = View(view);
         Assert.All(Lines(v.At80), l => Assert.True(l.Length <= 80, $"{view}: a line of {l.Length} columns: '{l}'"));
         var tables = Tables(v.At80).ToList();
-        Assert.NotEmpty(tables);
+        if (ListViews.Contains(view)) Assert.Empty(tables);
+        else Assert.NotEmpty(tables);
         foreach (var (header, dashes) in tables)
         {
             Assert.True(header.Length == 1, $"{view}: the header takes {header.Length} lines:\n{string.Join('\n', header)}");
