@@ -165,6 +165,19 @@ public sealed class ViewTests(PowerShellFixture ps)
         Assert.True(v.HasFormat, $"{v.TypeName} has a view in VScsi.format.ps1xml");
     }
 
+    [Fact]
+    public void EveryCmdletOutputType_IsAModuleTypeWithAViewOrADotNetType()
+    {
+        var r = ps.Run("""
+            Get-Command -Module VScsi | ForEach-Object { foreach ($t in $_.OutputType) { "$($_.Name) $($t.Name) $([bool](Get-FormatData -TypeName ([WildcardPattern]::Escape($t.Name))))" } }
+            """);
+        Assert.Empty(r.Errors);
+        var declared = r.Output.Select(o => o.ToString().Split(' ')).ToList();
+        Assert.True(declared.Count > 40, "the cmdlets declare their output types");
+        Assert.All(declared, d => Assert.True(d[1].StartsWith("VScsi.PowerShell.Output.", StringComparison.Ordinal) ? d[2] == "True" : d[1].StartsWith("System.", StringComparison.Ordinal),
+            $"{d[0]} writes {d[1]}, which is neither a VScsi output type with a view nor a .NET type"));
+    }
+
     [Theory]
     [MemberData(nameof(ViewNames))]
     public void DefaultView_At80Columns_FitsWithWholeHeadersAndNoOneLetterColumns(string view)
