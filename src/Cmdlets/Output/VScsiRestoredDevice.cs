@@ -11,7 +11,7 @@ public sealed class VScsiRestoredDevice
         Partition = partition;
         BackupId = backupId;
         Path = d.Path;
-        SizeBytes = d.Size;
+        Size = d.Size;
         DataBytes = d.DataBytes;
     }
 
@@ -23,7 +23,7 @@ public sealed class VScsiRestoredDevice
     /// <summary>The image file written.</summary>
     public string Path { get; }
     /// <summary>The device's size.</summary>
-    public long SizeBytes { get; }
+    public long Size { get; }
     /// <summary>The bytes of data written (holes are left holes).</summary>
     public long DataBytes { get; }
 
