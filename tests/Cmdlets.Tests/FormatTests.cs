@@ -28,10 +28,10 @@ public sealed class FormatTests(PowerShellFixture ps)
     public void GetVScsiPartition_DefaultTable()
     {
         Assert.Equal([
-            "Id   Name             Type     State        MaxSlots DefaultProfile     RunningProfile",
-            "--   ----             ----     -----        -------- --------------     --------------",
-            "1    vios1            Vios     NotActivated 64       default_profile",
-            "2    lpar2            AixLinux NotActivated 64       default_profile",
+            "Id   Name                           Type     State        DefaultProfile                 RunningProfile",
+            "--   ----                           ----     -----        --------------                 --------------",
+            "1    vios1                          Vios     NotActivated default_profile",
+            "2    lpar2                          AixLinux NotActivated default_profile",
         ], Lines("Get-VScsiPartition"));
     }
 
@@ -39,20 +39,20 @@ public sealed class FormatTests(PowerShellFixture ps)
     public void GetVScsiServerAdapter_DefaultTable()
     {
         Assert.Equal([
-            "Partition      Name     Slot Client       ClientSlot Required Status   PairedWith       LocationCode",
-            "---------      ----     ---- ------       ---------- -------- ------   ----------       ------------",
-            "vios1          vhost0   11   lpar2        3          False    Paired   lpar2/vscsi0     U9080.VSC.SERIAL-V1-C11",
+            "Partition        Name     Slot Client                                       PairedWith",
+            "---------        ----     ---- ------                                       ----------",
+            "vios1            vhost0     11 lpar2/3                                      lpar2/vscsi0",
         ], Lines("Get-VScsiServerAdapter"));
     }
 
     [Fact]
-    public void GetVScsiClientAdapter_DefaultTable()
+    public void GetVScsiClientAdapter_DefaultTable_ShowsWhyAnAdapterIsNotPaired()
     {
         Assert.Equal([
-            "Partition      Name     Slot Server       ServerSlot Required Status   PairedWith       LocationCode",
-            "---------      ----     ---- ------       ---------- -------- ------   ----------       ------------",
-            "lpar2          vscsi0   3    vios1        11         True     Paired   vios1/vhost0     U9080.VSC.SERIAL-V2-C3",
-            "lpar2          vscsi1   4    vios1        12         False    Unpaired                  U9080.VSC.SERIAL-V2-C4",
+            "Partition        Name     Slot Server                                  Required PairedWith",
+            "---------        ----     ---- ------                                  -------- ----------",
+            "lpar2            vscsi0      3 vios1/11                                True     vios1/vhost0",
+            "lpar2            vscsi1      4 vios1/12                                False    (Unpaired)",
         ], Lines("Get-VScsiClientAdapter"));
     }
 
@@ -60,21 +60,21 @@ public sealed class FormatTests(PowerShellFixture ps)
     public void GetVScsiPartitionProfile_DefaultTable()
     {
         Assert.Equal([
-            "Partition      Name               Default MaxSlots VirtualScsiAdapters",
-            "---------      ----               ------- -------- -------------------",
-            "vios1          default_profile    True    64       11/server/2/lpar2/3/0",
-            "lpar2          default_profile    True    64       3/client/1/vios1/11/1,4/client/1/vios1/12/0",
+            "Partition        Name             Default MaxSlots VirtualScsiAdapters",
+            "---------        ----             ------- -------- -------------------",
+            "vios1            default_profile  True    64       11/server/2/lpar2/3/0",
+            "lpar2            default_profile  True    64       3/client/1/vios1/11/1, 4/client/1/vios1/12/0",
         ], Lines("Get-VScsiPartitionProfile"));
     }
 
     [Fact]
-    public void TestVScsiConfiguration_DefaultTable()
+    public void TestVScsiConfiguration_DefaultTable_WrapsTheMessage()
     {
         Assert.Equal([
-            "Severity Code                     Partition    Adapter  Message",
-            "-------- ----                     ---------    -------  -------",
-            "Warning  Unpaired                 lpar2        vscsi1   Client adapter vscsi1 (slot 4) of 'lpar2' is not paired: partit",
-            "                                                        ion 'vios1' has no adapter in slot 12 yet.",
+            "Severity Code                    Partition        Adapter  Message",
+            "-------- ----                    ---------        -------  -------",
+            "Warning  Unpaired                lpar2            vscsi1   Client adapter vscsi1 (slot 4) of 'lpar2' is not paired: par",
+            "                                                           tition 'vios1' has no adapter in slot 12 yet.",
         ], Lines("Test-VScsiConfiguration"));
     }
 
@@ -83,6 +83,6 @@ public sealed class FormatTests(PowerShellFixture ps)
     {
         var lines = Lines("Get-VScsiSystem");
         Assert.Equal("Name             Serial   Type       Partitions DatabasePath", lines[0]);
-        Assert.Matches(@"^Server-[0-9A-Z]{7}   [0-9A-Z]{7}  9080.VSC   2          .*system\.db$", lines[2]);
+        Assert.Matches(@"^Server-[0-9A-Z]{7}   [0-9A-Z]{7}  9080.VSC            2 .*system\.db$", lines[2]);
     }
 }

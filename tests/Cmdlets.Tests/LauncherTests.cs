@@ -24,7 +24,7 @@ public sealed class LauncherTests
             Assert.Equal("", error);
             Assert.Matches(@"(?m)^Name : vios1\s*$", output);
             Assert.Contains("""{"Name":"vios1"}""", output);
-            Assert.Contains("Id   Name             Type", output);
+            Assert.Matches(@"(?m)^Id +Name +Type +State", output);
             Assert.Matches(@"(?m)^7\.6\.9\s*$", output);
             Assert.DoesNotContain('\u001b', output);
         }

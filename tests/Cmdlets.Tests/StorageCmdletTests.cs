@@ -31,9 +31,9 @@ public sealed class StorageCmdletTests(PowerShellFixture ps)
             """, render: true);
         Assert.Empty(r.Errors);
         var lines = Regex.Replace(r.Text, @"U9080\.VSC\.[0-9A-Z]{7}", "U9080.VSC.SERIAL").Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
-        Assert.Equal("   SVSA: vios1/vhost0  Physloc: U9080.VSC.SERIAL-V1-C11  Client Partition ID: 0x00000002", lines[0]);
-        Assert.Equal("VTD        Status     LUN                  Lun# Backing          BackingPath", lines[1]);
-        Assert.StartsWith("vtscsi0    Available  0x8100000000000000   0    root             ", lines[3]);
+        Assert.Equal("   SVSA: vios1/vhost0  U9080.VSC.SERIAL-V1-C11  client id 2", lines[0]);
+        Assert.Equal("VTD      LUN                Backing                  BackingPath", lines[1]);
+        Assert.StartsWith("vtscsi0  0x8100000000000000 root                     ", lines[3]);
     }
 
     [Fact]

@@ -36,8 +36,8 @@ public sealed class StoragePoolCmdletTests(PowerShellFixture ps)
         var r = RunIn(Setup + "$null = New-VScsiBackingDevice clients d 2MB -SystemPath $sys\nGet-VScsiStoragePool -SystemPath $sys", render: true);
         Assert.Empty(r.Errors);
         var lines = r.Text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
-        Assert.Equal("Name           Partition      Size(MB)   Used(MB)   Free(MB) Devices Path", lines[0]);
-        Assert.StartsWith("clients        vios1                10          2          8 1       ", lines[2]);
+        Assert.Equal("Name           Partition             Size      Free Path", lines[0]);
+        Assert.StartsWith("clients        vios1             10.0 MiB   8.0 MiB ", lines[2]);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VScsi.Engine.Configuration;
+using VScsi.PowerShell.Output;
 
 namespace VScsi.PowerShell.Commands;
 
@@ -8,7 +9,7 @@ namespace VScsi.PowerShell.Commands;
 /// to this system, after checking it on a copy of the database (the viosbr -restore idea).
 /// </summary>
 [Cmdlet(VerbsData.Import, "VScsiConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(ImportFinding))]
+[OutputType(typeof(VScsiImportFinding))]
 public sealed class ImportVScsiConfigurationCommand : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -45,7 +46,7 @@ public sealed class ImportVScsiConfigurationCommand : VScsiCmdlet
         {
             if (f.Outcome == ImportOutcome.Error)
                 ReportError(ErrorIds.For(ConfigurationError.ImportConflict), ErrorCategory.InvalidData, $"{f.Item}: {f.Message}", f.Item);
-            WriteObject(f);
+            WriteObject(new VScsiImportFinding(f, ResolvedSystemPath));
         }
         if (findings.Trial && !Validate && findings.Findings.Any(f => f.Outcome == ImportOutcome.Error))
             ReportError("ImportRefused", ErrorCategory.InvalidData, "Nothing was imported: the check found the errors above. Fix them (or remove what conflicts) and import again.", path);

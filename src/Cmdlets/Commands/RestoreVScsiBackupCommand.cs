@@ -2,6 +2,7 @@ using System.Management.Automation;
 using VScsi.Engine.Backup;
 using VScsi.Engine.Configuration;
 using VScsi.Engine.Runtime;
+using VScsi.PowerShell.Output;
 
 namespace VScsi.PowerShell.Commands;
 
@@ -11,7 +12,7 @@ namespace VScsi.PowerShell.Commands;
 /// partition) or into a folder. Each device is written to a temporary file and swapped in when complete.
 /// </summary>
 [Cmdlet(VerbsData.Restore, "VScsiBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Catalog")]
-[OutputType(typeof(RestoredDevice))]
+[OutputType(typeof(VScsiRestoredDevice))]
 public sealed class RestoreVScsiBackupCommand : BackupCommandBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Catalog")]
@@ -50,7 +51,7 @@ public sealed class RestoreVScsiBackupCommand : BackupCommandBase
             if (!ShouldProcess($"{header.Partition}: {string.Join(", ", names)}", target is null ? "Overwrite the original images" : $"Restore into '{target}'")) return;
             if (target is not null) Directory.CreateDirectory(target);
             var restored = RunWithProgress($"Restoring {header.Partition}", header.BackupId, (progress, ct) => BackupRestorer.RestoreAsync(chain, targets, progress, ct));
-            foreach (var d in restored ?? []) WriteObject(d);
+            foreach (var d in restored ?? []) WriteObject(new VScsiRestoredDevice(d, header.Partition, header.BackupId));
         }
         finally
         {

@@ -1,11 +1,12 @@
 using System.Management.Automation;
 using VScsi.Engine.Runtime;
+using VScsi.PowerShell.Output;
 
 namespace VScsi.PowerShell.Commands;
 
 /// <summary>Positions a client's tape: rewind, space over filemarks or blocks, locate a block, or go to the end of data.</summary>
 [Cmdlet(VerbsCommon.Set, "VScsiTapePosition", DefaultParameterSetName = "Rewind", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
-[OutputType(typeof(TapePosition))]
+[OutputType(typeof(VScsiTapePosition))]
 public sealed class SetVScsiTapePositionCommand : TapeCommandBase
 {
     [Parameter(Mandatory = true, ParameterSetName = "Rewind")]
@@ -48,6 +49,6 @@ public sealed class SetVScsiTapePositionCommand : TapeCommandBase
             });
             if (PassThru) position = await tape.ReadPositionAsync(ct);
         });
-        if (moved && position is not null) WriteObject(position);
+        if (moved && position is not null) WriteObject(new VScsiTapePosition(position, device));
     }
 }

@@ -5,9 +5,6 @@ using VScsi.PowerShell.Output;
 
 namespace VScsi.PowerShell.Commands;
 
-/// <summary>The outcome of Test-VScsiBackup: whether the archive and its chain are complete and every checksum matches.</summary>
-public sealed record VScsiBackupTest(Guid Id, bool IsValid, string[] Archives, string[] Problems);
-
 /// <summary>Re-reads a backup and the chain it builds on, checking every checksum, the end markers and the links.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "VScsiBackup", DefaultParameterSetName = "Catalog")]
 [OutputType(typeof(VScsiBackupTest))]

@@ -26,8 +26,14 @@ public sealed class VScsiBackup
     public long StoredBytes => Record.StoredBytes;
     public long ArchiveBytes => Record.ArchiveBytes;
     public TimeSpan Duration => Record.Duration;
-    /// <summary>Stored bytes per second, in MiB/s.</summary>
-    public double ThroughputMiBps => Record.Duration.TotalSeconds > 0 ? Math.Round(Record.StoredBytes / Record.Duration.TotalSeconds / (1 << 20), 1) : 0;
+    /// <summary>
+    /// Logical bytes read per second: the devices' sizes over the time the backup took, so a sparse
+    /// or incremental backup, which stores little, still shows how fast it went through the devices.
+    /// Null when the time is unknown (a catalog entry rebuilt from a folder).
+    /// </summary>
+    public double? ThroughputBytesPerSecond => Record.Duration.TotalSeconds > 0 ? Record.LogicalBytes / Record.Duration.TotalSeconds : null;
+    /// <summary><see cref="ThroughputBytesPerSecond"/> in MiB/s, one decimal (0 when the time is unknown).</summary>
+    public double ThroughputMiBps => ThroughputBytesPerSecond is double r ? Math.Round(r / (1 << 20), 1) : 0;
     /// <summary>XXH128 of the archive as its end marker records it.</summary>
     public string Checksum => Record.Checksum;
     public string Path => Record.Path;
