@@ -74,6 +74,7 @@
         'Remove-VScsiBackup'
         'Export-VScsiConfiguration'
         'Import-VScsiConfiguration'
+        'Export-VScsiTopology'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
