@@ -9,8 +9,8 @@ Describe 'The packaged module installs with PSResourceGet' {
         $version = (Import-PowerShellDataFile ([IO.Path]::Combine($root, 'module', 'VScsi.psd1'))).ModuleVersion
         $nupkg = [IO.Path]::Combine($root, 'output', 'packages', "VScsi.$version.nupkg")
 
-        # Runs script text in a new pwsh (this same PowerShell) with $environment changes; returns its output lines.
-        function Invoke-IsolatedPwsh([string] $script, [hashtable] $environment) {
+        # Runs script text in a new pwsh (this same PowerShell) in $folder with $environment changes; returns its output lines.
+        function Invoke-IsolatedPwsh([string] $script, [string] $folder, [hashtable] $environment) {
             $pwshDll = Join-Path $PSHOME 'pwsh.dll'
             $viaDotnet = (Split-Path -Leaf ([Environment]::ProcessPath)) -like 'dotnet*' -and (Test-Path $pwshDll)
             $start = [Diagnostics.ProcessStartInfo]::new($(if ($viaDotnet) { [Environment]::ProcessPath } else { Join-Path $PSHOME 'pwsh' }))
@@ -19,13 +19,15 @@ Describe 'The packaged module installs with PSResourceGet' {
             foreach ($name in $environment.Keys) {
                 if ($null -eq $environment[$name]) { $null = $start.Environment.Remove($name) } else { $start.Environment[$name] = $environment[$name] }
             }
+            $start.WorkingDirectory = $folder
             $start.RedirectStandardOutput = $true
             $start.RedirectStandardError = $true
             $process = [Diagnostics.Process]::Start($start)
             $stderr = $process.StandardError.ReadToEndAsync()
             $stdout = $process.StandardOutput.ReadToEnd()
             if (-not $process.WaitForExit(180000)) { $process.Kill($true); throw 'the child pwsh did not finish in 180 s' }
-            if ($process.ExitCode -ne 0) { throw "the child pwsh failed ($($process.ExitCode)): $($stderr.Result)$stdout" }
+            # Escape sequences in a message would make the JUnit XML invalid.
+            if ($process.ExitCode -ne 0) { throw "the child pwsh failed ($($process.ExitCode)): $($stderr.Result)$stdout" -replace '\x1b\[[0-9;]*[A-Za-z]', '' }
             $stdout -split "`r?`n" | Where-Object { $_ }
         }
     }
@@ -35,6 +37,14 @@ Describe 'The packaged module installs with PSResourceGet' {
         $repository = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'repository')
         Copy-Item $nupkg $repository.FullName
         $home2 = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'home')
+        # .NET reports a special folder that does not exist as '' and PSResourceGet would then keep its
+        # repository store relative to the current folder: the XDG folders must exist.
+        $xdg = @{
+            XDG_DATA_HOME   = [IO.Path]::Combine($home2.FullName, '.local', 'share')
+            XDG_CONFIG_HOME = [IO.Path]::Combine($home2.FullName, '.config')
+            XDG_CACHE_HOME  = [IO.Path]::Combine($home2.FullName, '.cache')
+        }
+        foreach ($folder in $xdg.Values) { $null = New-Item -ItemType Directory -Path $folder -Force }
         $system = Join-Path $TestDrive 'system'
         $userConfig = [IO.Path]::Combine([Environment]::GetFolderPath('LocalApplicationData'), 'PSResourceGet', 'PSResourceRepository.xml')
         $before = if (Test-Path $userConfig) { (Get-FileHash $userConfig).Hash } else { 'absent' }
@@ -50,13 +60,7 @@ Import-Module VScsi
 (Get-PSResourceRepository -Name local).Uri.LocalPath
 (New-VScsiPartition -Name vios1 -Type Vios -SystemPath '$system').Name
 (Export-VScsiTopology -SystemPath '$system') -match 'subgraph g1\["vios1"\]'
-"@ @{
-            HOME            = $home2.FullName
-            XDG_DATA_HOME   = [IO.Path]::Combine($home2.FullName, '.local', 'share')
-            XDG_CONFIG_HOME = [IO.Path]::Combine($home2.FullName, '.config')
-            XDG_CACHE_HOME  = [IO.Path]::Combine($home2.FullName, '.cache')
-            PSModulePath    = $null
-        }
+"@ $home2.FullName ($xdg + @{ HOME = $home2.FullName; PSModulePath = $null; NO_COLOR = '1' })
 
         $lines[0] | Should -Be $version
         $lines[1] | Should -BeLike "$($home2.FullName)*" -Because 'the module came from the CurrentUser scope of the temporary HOME'
@@ -65,6 +69,7 @@ Import-Module VScsi
         $lines[2].TrimEnd('/') | Should -Be $repository.FullName.TrimEnd('/')
         $lines[3] | Should -Be 'vios1'
         $lines[4] | Should -Be 'True'
+        [IO.Path]::Combine($xdg.XDG_DATA_HOME, 'PSResourceGet', 'PSResourceRepository.xml') | Should -FileContentMatch 'Name="local"' -Because 'the repository was registered in the temporary HOME'
         $after = if (Test-Path $userConfig) { (Get-FileHash $userConfig).Hash } else { 'absent' }
         $after | Should -Be $before -Because "the real user's PSResourceGet repositories are left alone"
     }
