@@ -6,6 +6,8 @@ Builds, tests and packages the VScsi module.
 -Task Build    builds the solution and checks that the MAML help is current.
 -Task Package  builds the module project, then assembles output/VScsi/<version>/, a module folder
                ready for Import-Module.
+               It also writes output/packages/VScsi.<version>.nupkg (Compress-PSResource), which
+               Install-PSResource installs from a local repository.
 -Task Test     builds the solution, packages, then runs every test: the engine and hosted-cmdlet
                tests (dotnet test, TRX) and the acceptance scenarios in tests/Acceptance under
                Pester 5.7.1 (restored from NuGet by tools/TestPackages, JUnit XML) in a child pwsh
@@ -64,8 +66,15 @@ function Invoke-Package([switch] $NoBuild) {
     Copy-Item -Path (Join-Path $source '*') -Destination $target -Recurse -Exclude '*.pdb'
     $manifest = Get-Item (Join-Path $target 'VScsi.psd1')
     $null = Test-ModuleManifest -Path $manifest.FullName
+    # The same folder as a NuGet package, the form PSResourceGet installs:
+    # Register-PSResourceRepository -Name local -Uri output/packages; Install-PSResource VScsi -Repository local.
+    $packages = Join-Path $root 'output' 'packages'
+    $null = New-Item -ItemType Directory -Path $packages -Force
+    Remove-Item (Join-Path $packages "VScsi.$(Get-ModuleVersion).nupkg") -ErrorAction Ignore
+    $nupkg = Compress-PSResource -Path $target -DestinationPath $packages -PassThru
     $manifest.LastWriteTime = Get-Date # ./vscsi repackages when a source is newer than this file
     Write-Host "Module packaged: $target"
+    Write-Host "NuGet package: $($nupkg.FullName)"
     $target
 }
 

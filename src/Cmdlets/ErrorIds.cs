@@ -11,6 +11,12 @@ public static class ErrorIds
 {
     public static string For(ConfigurationError error) => error.ToString();
 
+    /// <summary>Export-VScsiTopology -Path names a file that exists, and -Force was not given.</summary>
+    public const string TopologyFileExists = "TopologyFileExists";
+
+    /// <summary>Export-VScsiTopology cannot write its -Path (missing folder, a folder, no permission...).</summary>
+    public const string TopologyFileWriteFailed = "TopologyFileWriteFailed";
+
     public static ErrorCategory CategoryOf(ConfigurationError error) => error switch
     {
         ConfigurationError.DatabaseCorrupt or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew
