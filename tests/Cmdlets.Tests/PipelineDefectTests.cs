@@ -7,6 +7,17 @@ namespace VScsi.Cmdlets.Tests;
 [Collection("PowerShell")]
 public sealed class PipelineDefectTests(PowerShellFixture ps)
 {
+    /// <summary>A second object of each kind, so a Get- that widens shows it.</summary>
+    private const string Siblings = """
+        $null = New-VScsiClientAdapter -Partition lpar3 -Slot 4 -RemotePartition vios1 -RemoteSlot 13 -SystemPath $sys
+        $null = New-VScsiMedia m2 1MB -SystemPath $sys
+        $null = New-VScsiPartitionProfile vios1 p2 -SystemPath $sys
+        $null = New-VScsiStoragePool vios1 pool9 ([IO.Path]::Combine($sys, 'pool9')) -SystemPath $sys
+        $null = New-VScsiBackingDevice pool9 bd9 1MB -SystemPath $sys
+        $null = New-VScsiBackingDevice pool1 bd2 1MB -SystemPath $sys
+
+        """;
+
     private HostedResult RunIn(string script, string? sys = null)
     {
         sys ??= ps.NewTempSystemPath();
@@ -49,7 +60,7 @@ public sealed class PipelineDefectTests(PowerShellFixture ps)
     [InlineData("Get-VScsiPartitionProfile vios1 default_profile -SystemPath $sys | Get-VScsiPartitionProfile", "default_profile")]
     public void Get_PipedObjectOfItsOwnKind_NarrowsToThatObject(string pipeline, string expected)
     {
-        var r = RunIn($"@({pipeline} | ForEach-Object {{ \"$_\" }}) -join ','");
+        var r = RunIn(Siblings + $"@({pipeline} | ForEach-Object {{ \"$_\" }}) -join ','");
         NoErrors(r);
         Assert.Equal(expected.Replace("lpar3", "vscsi0", StringComparison.Ordinal), r.Output.Last().ToString());
     }
@@ -75,15 +86,15 @@ public sealed class PipelineDefectTests(PowerShellFixture ps)
     [InlineData("Get-VScsiPartition lpar2 -SystemPath $sys | New-VScsiClientAdapter -Slot 4 -RemotePartition vios1 -RemoteSlot 15", "vscsi1")]
     [InlineData("Get-VScsiPartition vios1 -SystemPath $sys | New-VScsiVirtualDisk -Name x -Path ([IO.Path]::Combine($sys, 'x.img')) -Size 1MB", "x")]
     [InlineData("Get-VScsiPartition vios1 -SystemPath $sys | New-VScsiStoragePool -Name pool2 -Path ([IO.Path]::Combine($sys, 'pool2'))", "pool2")]
-    [InlineData("Get-VScsiPartition vios1 -SystemPath $sys | New-VScsiPartitionProfile -Name p2", "p2")]
+    [InlineData("Get-VScsiPartition vios1 -SystemPath $sys | New-VScsiPartitionProfile -Name p3", "p3")]
     [InlineData("Get-VScsiPartition vios1 -SystemPath $sys | Get-VScsiBackup", "")]
     [InlineData("Get-VScsiPartition vios1 -SystemPath $sys | Get-VScsiIscsiSession", "")]
     [InlineData("Get-VScsiPartition lpar2 -SystemPath $sys | Get-VScsiClientDevice", "")]
-    [InlineData("Get-VScsiStoragePool vios1 pool1 -SystemPath $sys | Get-VScsiBackingDevice", "bd1")]
+    [InlineData("Get-VScsiStoragePool vios1 pool1 -SystemPath $sys | Get-VScsiBackingDevice", "bd1,bd2")]
     [InlineData("Get-VScsiClientAdapter -Partition lpar2 -SystemPath $sys | Get-VScsiClientDevice", "")]
     public void Verb_RefusedPipedPartitionOrPool_NowBinds(string pipeline, string expected)
     {
-        var r = RunIn($"@({pipeline} | ForEach-Object {{ \"$_\" }}) -join ','");
+        var r = RunIn(Siblings + $"@({pipeline} | ForEach-Object {{ \"$_\" }}) -join ','");
         NoErrors(r);
         Assert.Equal(expected, r.Output.Last().ToString());
     }
@@ -113,6 +124,7 @@ public sealed class PipelineDefectTests(PowerShellFixture ps)
             try {
                 (Get-VScsiClientAdapter -Partition lpar2 -SystemPath $sys | Get-VScsiClientDevice | ForEach-Object { "$($_.Partition)/$($_.Name)" }) -join ','
                 (Get-VScsiClientAdapter -Partition lpar3 -SystemPath $sys | RoundTrip | Get-VScsiClientDevice | ForEach-Object { "$($_.Partition)/$($_.Name)" }) -join ','
+                (Get-VScsiPartition lpar3 -SystemPath $sys | Get-VScsiClientDevice | ForEach-Object { "$($_.Partition)/$($_.Name)" }) -join ','
                 (Get-VScsiClientDevice -Partition lpar3 -SystemPath $sys | Where-Object Name -eq hdisk0 | RoundTrip | Read-VScsiBlock -Lba 0 -Count 1).Length
             } finally {
                 $sessions | Disconnect-VScsiClient -Confirm:$false
@@ -123,6 +135,20 @@ public sealed class PipelineDefectTests(PowerShellFixture ps)
         Assert.Equal("lpar3/hdisk0", r.Output[1].ToString());
         Assert.StartsWith("lpar2/hdisk0,", r.Output[0].ToString());
         Assert.DoesNotContain("lpar3", r.Output[0].ToString());
-        Assert.Equal("512", r.Output[2].ToString());                      // hdisk0 of lpar3, found by the device's own Partition, not ambiguous
+        Assert.Equal("lpar3/hdisk0", r.Output[2].ToString());
+        Assert.Equal("512", r.Output[3].ToString());                      // hdisk0 of lpar3, found by the device's own Partition, not ambiguous
+    }
+
+    [Fact]
+    public void Backups_PipedPartitionOrDeserializedBackup_Bind()
+    {
+        var r = RunIn("""
+            $b = Start-VScsiBackup -Partition vios1 -Destination ([IO.Path]::Combine($sys, 'backups')) -SystemPath $sys
+            @(Get-VScsiPartition vios1 -SystemPath $sys | Get-VScsiBackup).Partition -join ','
+            @(Get-VScsiPartition lpar2 -SystemPath $sys | Get-VScsiBackup).Count
+            ($b | RoundTrip | Test-VScsiBackup).IsValid
+            """);
+        NoErrors(r);
+        Assert.Equal(["vios1", "0", "True"], r.Output.Select(o => o.ToString()));
     }
 }
