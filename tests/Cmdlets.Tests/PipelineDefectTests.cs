@@ -88,10 +88,7 @@ public sealed class PipelineDefectTests(PowerShellFixture ps)
     [InlineData("Get-VScsiPartition vios1 -SystemPath $sys | New-VScsiStoragePool -Name pool2 -Path ([IO.Path]::Combine($sys, 'pool2'))", "pool2")]
     [InlineData("Get-VScsiPartition vios1 -SystemPath $sys | New-VScsiPartitionProfile -Name p3", "p3")]
     [InlineData("Get-VScsiPartition vios1 -SystemPath $sys | Get-VScsiBackup", "")]
-    [InlineData("Get-VScsiPartition vios1 -SystemPath $sys | Get-VScsiIscsiSession", "")]
-    [InlineData("Get-VScsiPartition lpar2 -SystemPath $sys | Get-VScsiClientDevice", "")]
     [InlineData("Get-VScsiStoragePool vios1 pool1 -SystemPath $sys | Get-VScsiBackingDevice", "bd1,bd2")]
-    [InlineData("Get-VScsiClientAdapter -Partition lpar2 -SystemPath $sys | Get-VScsiClientDevice", "")]
     public void Verb_RefusedPipedPartitionOrPool_NowBinds(string pipeline, string expected)
     {
         var r = RunIn(Siblings + $"@({pipeline} | ForEach-Object {{ \"$_\" }}) -join ','");
