@@ -41,7 +41,8 @@ public sealed class GetVScsiClientDeviceCommand : VScsiCmdlet
         };
         var sessions = Session ?? ModuleRuntime.LiveSessions
             .Where(s => ParameterSetName != "ByPartition" || string.Equals(s.Partition, Partition, StringComparison.OrdinalIgnoreCase)
-                && string.Equals(s.SystemPath, ResolvedSystemPath, StringComparison.Ordinal))  // a partition of the same name on another system is not this one
+                && (!MyInvocation.BoundParameters.ContainsKey(nameof(SystemPath))        // given or piped: a partition of the same name
+                    || string.Equals(s.SystemPath, ResolvedSystemPath, StringComparison.Ordinal)))  // on another system is not this one
             .Where(s => adapter is null || string.Equals(s.Adapter, adapter, StringComparison.OrdinalIgnoreCase))
             .ToArray();
         foreach (var s in sessions)
