@@ -16,7 +16,7 @@ public abstract class NewAdapterCommandBase : VScsiCmdlet
     private protected abstract string? Remote { get; }
     private protected abstract int? RemoteSlotNumber { get; }
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [PartitionNameTransformation]
     [ArgumentCompleter(typeof(PartitionNameCompleter))]
     [ValidateNotNullOrEmpty]
@@ -57,6 +57,8 @@ public abstract class GetAdapterCommandBase : PartitionListCommandBase
 {
     private protected abstract AdapterKind Kind { get; }
 
+    private protected override string ListedType => Kind == AdapterKind.Server ? "VScsiServerAdapter" : "VScsiClientAdapter";
+
     [Parameter(Position = 1)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
@@ -96,6 +98,7 @@ public abstract class RemoveAdapterCommandBase : VScsiCmdlet
     public string Partition { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ByName, ValueFromPipelineByPropertyName = true)]
+    [ObjectNameTransformation("VScsiServerAdapter", "Name", "VScsiClientAdapter", "Name")]
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";

@@ -10,18 +10,23 @@ namespace VScsi.PowerShell.Commands;
 [OutputType(typeof(VScsiMapping))]
 public sealed class AddVScsiTargetDeviceCommand : VScsiCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The server partition; optional when -ServerAdapter is an adapter object or a qualified name (vios1/vhost0).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [PartitionNameTransformation]
     [ArgumentCompleter(typeof(PartitionNameCompleter))]
     [ValidateNotNullOrEmpty]
-    public string Partition { get; set; } = "";
+    public string? Partition { get; set; }
 
-    [Parameter(Mandatory = true, Position = 1)]
+    /// <summary>The server adapter: a name, a qualified name (vios1/vhost0), or an adapter or mapping object (piped too).</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    [AdapterNameTransformation]
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string ServerAdapter { get; set; } = "";
 
-    [Parameter(Mandatory = true, Position = 2, ParameterSetName = "Disk")]
+    /// <summary>The virtual disk or backing device to map: a name or the disk object (piped too).</summary>
+    [Parameter(Mandatory = true, Position = 2, ParameterSetName = "Disk", ValueFromPipeline = true)]
+    [ObjectNameTransformation("VScsiVirtualDisk", "Name")]
     [ValidateNotNullOrEmpty]
     public string BackingDevice { get; set; } = "";
 
@@ -39,14 +44,25 @@ public sealed class AddVScsiTargetDeviceCommand : VScsiCmdlet
 
     protected override void ProcessRecord()
     {
+        string? partition = Partition;
+        if (partition is null && !ServerAdapter.Contains('/') && ParameterSetName == "Disk")
+            partition = Use(s => s.GetVirtualDisks().FirstOrDefault(d => string.Equals(d.Name, BackingDevice, StringComparison.OrdinalIgnoreCase))?.PartitionName);
+        if (!AdapterNameTransformationAttribute.Split(ServerAdapter, ref partition, out var serverAdapter) || partition is null)
+        {
+            if (partition is null)
+                ReportError("PartitionRequired", ErrorCategory.InvalidArgument, $"Say which partition '{ServerAdapter}' is on: add -Partition, or pass the adapter object or vios1/{ServerAdapter}.", ServerAdapter);
+            else
+                ReportError("ServerAdapterPartitionMismatch", ErrorCategory.InvalidArgument, $"Server adapter '{ServerAdapter}' is not on partition '{Partition}'.", ServerAdapter);
+            return;
+        }
         var kind = ParameterSetName switch { "Optical" => TargetDeviceKind.Optical, "Tape" => TargetDeviceKind.Tape, _ => TargetDeviceKind.Disk };
         var what = kind == TargetDeviceKind.Disk ? $"Map '{BackingDevice}' as a virtual target device" : $"Add an empty {kind.ToString().ToLowerInvariant()} drive";
-        if (!ShouldProcess($"{Partition}/{ServerAdapter}", what)) return;
+        if (!ShouldProcess($"{partition}/{serverAdapter}", what)) return;
         var mapping = Use(s =>
         {
-            var device = kind == TargetDeviceKind.Disk ? s.AddTargetDevice(Partition, ServerAdapter, BackingDevice, Name) : s.AddDrive(Partition, ServerAdapter, kind, Name);
+            var device = kind == TargetDeviceKind.Disk ? s.AddTargetDevice(partition, serverAdapter, BackingDevice, Name) : s.AddDrive(partition, serverAdapter, kind, Name);
             ModuleRuntime.Registry.DeviceAdded(ResolvedSystemPath, device, s.GetVirtualDisks()); // live, when served here
-            var adapter = s.GetMappings(Partition, device.ServerAdapter).Single();
+            var adapter = s.GetMappings(partition, device.ServerAdapter).Single();
             return new VScsiMapping(adapter, device, ResolvedSystemPath);
         });
         if (mapping is not null) WriteObject(mapping);

@@ -17,7 +17,7 @@ public abstract class ClientDeviceCommandBase : VScsiCmdlet
     [ValidateNotNull]
     public object Device { get; set; } = null!;
 
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [PartitionNameTransformation]
     [ValidateNotNullOrEmpty]
     public string? Partition { get; set; }

@@ -10,6 +10,7 @@ namespace VScsi.PowerShell.Commands;
 public abstract class DriveCommandBase : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ObjectNameTransformation("VScsiMapping", "Device")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(DriveNameCompleter))]
     public string Device { get; set; } = "";

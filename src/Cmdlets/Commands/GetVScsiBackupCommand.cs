@@ -9,7 +9,7 @@ namespace VScsi.PowerShell.Commands;
 [OutputType(typeof(VScsiBackup))]
 public sealed class GetVScsiBackupCommand : BackupCommandBase
 {
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [PartitionNameTransformation]
     [ArgumentCompleter(typeof(PartitionNameCompleter))]
     public string? Partition { get; set; }

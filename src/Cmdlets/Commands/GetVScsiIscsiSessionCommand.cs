@@ -10,7 +10,7 @@ namespace VScsi.PowerShell.Commands;
 public sealed class GetVScsiIscsiSessionCommand : PSCmdlet
 {
     /// <summary>Only sessions to server adapters of these partitions.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [PartitionNameTransformation]
     [ArgumentCompleter(typeof(PartitionNameCompleter))]
     [SupportsWildcards]

@@ -8,6 +8,8 @@ namespace VScsi.PowerShell.Commands;
 [OutputType(typeof(VScsiMediaRepository))]
 public sealed class GetVScsiMediaRepositoryCommand : PartitionListCommandBase
 {
+    private protected override string ListedType => "VScsiMediaRepository";
+
     protected override void ProcessRecord()
     {
         foreach (var partition in Partition ?? [null!])

@@ -10,6 +10,8 @@ namespace VScsi.PowerShell.Commands;
 [OutputType(typeof(VScsiPartitionProfile))]
 public sealed class GetVScsiPartitionProfileCommand : PartitionListCommandBase
 {
+    private protected override string ListedType => "VScsiPartitionProfile";
+
     [Parameter(Position = 1)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]

@@ -10,6 +10,8 @@ namespace VScsi.PowerShell.Commands;
 [OutputType(typeof(VScsiStoragePool))]
 public sealed class GetVScsiStoragePoolCommand : PartitionListCommandBase
 {
+    private protected override string ListedType => "VScsiStoragePool";
+
     [Parameter(Position = 1)]
     [SupportsWildcards]
     public string[]? Name { get; set; }

@@ -10,6 +10,8 @@ namespace VScsi.PowerShell.Commands;
 [OutputType(typeof(VScsiVirtualDisk))]
 public sealed class GetVScsiVirtualDiskCommand : PartitionListCommandBase
 {
+    private protected override string ListedType => "VScsiVirtualDisk";
+
     [Parameter(Position = 1)]
     [SupportsWildcards]
     public string[]? Name { get; set; }

@@ -13,6 +13,8 @@ public abstract class MediaListCommandBase : PartitionListCommandBase
 
     protected abstract MediaKind Kind { get; }
 
+    private protected override string ListedType => "VScsiMedia";
+
     protected override void ProcessRecord() =>
         WriteListed((s, partition) => s.GetMedia(partition, Kind), m => m.Name, Name, ConfigurationError.MediaNotFound,
             Kind == MediaKind.Tape ? "tape cartridge" : "optical medium", m => new VScsiMedia(m, ResolvedSystemPath));

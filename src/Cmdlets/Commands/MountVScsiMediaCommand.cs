@@ -10,7 +10,9 @@ namespace VScsi.PowerShell.Commands;
 [OutputType(typeof(VScsiMapping))]
 public sealed class MountVScsiMediaCommand : DriveCommandBase
 {
-    [Parameter(Mandatory = true, Position = 1)]
+    /// <summary>The optical medium or tape cartridge: a name or the object (piped too).</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    [ObjectNameTransformation("VScsiMedia", "Name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(MediaNameCompleter))]
     public string Media { get; set; } = "";

@@ -8,7 +8,8 @@ namespace VScsi.PowerShell.Commands;
 [OutputType(typeof(VScsiVirtualDisk))]
 public sealed class NewVScsiBackingDeviceCommand : VScsiCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ObjectNameTransformation("VScsiStoragePool", "Name")]
     [ValidateNotNullOrEmpty]
     public string Pool { get; set; } = "";
 

@@ -9,7 +9,7 @@ namespace VScsi.PowerShell.Commands;
 [OutputType(typeof(VScsiStoragePool))]
 public sealed class NewVScsiStoragePoolCommand : VScsiCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [PartitionNameTransformation]
     [ArgumentCompleter(typeof(PartitionNameCompleter))]
     [ValidateNotNullOrEmpty]

@@ -9,15 +9,16 @@ namespace VScsi.PowerShell.Commands;
 [OutputType(typeof(VScsiVirtualDisk))]
 public sealed class NewVScsiVirtualDiskCommand : VScsiCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [PartitionNameTransformation]
     [ArgumentCompleter(typeof(PartitionNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Partition { get; set; } = "";
 
-    [Parameter(Mandatory = true, Position = 1)]
+    /// <summary>The disk's name; default: the file name of -Path without its extension.</summary>
+    [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = "";
+    public string? Name { get; set; }
 
     [Parameter(Mandatory = true, Position = 2)]
     [ValidateNotNullOrEmpty]
@@ -39,9 +40,10 @@ public sealed class NewVScsiVirtualDiskCommand : VScsiCmdlet
     protected override void ProcessRecord()
     {
         var path = GetUnresolvedProviderPathFromPSPath(Path);
+        var name = Name ?? System.IO.Path.GetFileNameWithoutExtension(path);
         var action = Size is null ? $"Register existing image '{path}' as virtual disk" : $"Create {(Fixed ? "fixed" : "sparse")} {Size}-byte image '{path}' as virtual disk";
-        if (!ShouldProcess($"{Partition}/{Name}", action)) return;
-        var disk = Use(s => s.CreateVirtualDisk(Partition, Name, path, Size, BlockSize, Fixed, Shareable));
+        if (!ShouldProcess($"{Partition}/{name}", action)) return;
+        var disk = Use(s => s.CreateVirtualDisk(Partition, name, path, Size, BlockSize, Fixed, Shareable));
         if (disk is not null) WriteObject(new VScsiVirtualDisk(disk, ResolvedSystemPath));
     }
 }

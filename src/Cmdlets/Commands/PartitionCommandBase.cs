@@ -10,7 +10,7 @@ namespace VScsi.PowerShell.Commands;
 public abstract class PartitionCommandBase : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [PartitionNameTransformation]
+    [ObjectNameTransformation("VScsiPartition", "Name")]                  // only the partition itself: a piped adapter never names its partition here
     [ArgumentCompleter(typeof(PartitionNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
@@ -26,6 +26,7 @@ public abstract class ProfileCommandBase : VScsiCmdlet
     public string Partition { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ObjectNameTransformation("VScsiPartitionProfile", "Name")]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";

@@ -9,6 +9,7 @@ public sealed class RemoveVScsiBackingDeviceCommand : VScsiCmdlet
 {
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ObjectNameTransformation("VScsiVirtualDisk", "Name")]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 

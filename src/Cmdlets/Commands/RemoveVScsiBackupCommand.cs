@@ -10,6 +10,7 @@ namespace VScsi.PowerShell.Commands;
 public sealed class RemoveVScsiBackupCommand : BackupCommandBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Id")]
+    [ObjectNameTransformation("VScsiBackup", "Id")]                     // live or deserialized: the id finds it again
     public object Id { get; set; } = null!;
 
     [Parameter(Mandatory = true, ParameterSetName = "Retention")]

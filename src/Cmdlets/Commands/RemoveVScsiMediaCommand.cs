@@ -8,6 +8,7 @@ namespace VScsi.PowerShell.Commands;
 public abstract class RemoveMediaCommandBase : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ObjectNameTransformation("VScsiMedia", "Name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(MediaNameCompleter))]
     public string Name { get; set; } = "";

@@ -8,6 +8,7 @@ namespace VScsi.PowerShell.Commands;
 public sealed class RemoveVScsiStoragePoolCommand : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ObjectNameTransformation("VScsiStoragePool", "Name")]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 

@@ -16,6 +16,7 @@ public sealed class RemoveVScsiTargetDeviceCommand : VScsiCmdlet
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Device")]
+    [ObjectNameTransformation("VScsiMapping", "Device")]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 

@@ -10,6 +10,7 @@ namespace VScsi.PowerShell.Commands;
 public sealed class RenameVScsiMediaCommand : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ObjectNameTransformation("VScsiMedia", "Name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(MediaNameCompleter))]
     public string Name { get; set; } = "";

@@ -9,6 +9,7 @@ namespace VScsi.PowerShell.Commands;
 public sealed class ResizeVScsiVirtualDiskCommand : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ObjectNameTransformation("VScsiVirtualDisk", "Name")]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 

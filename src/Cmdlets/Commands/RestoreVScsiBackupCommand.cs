@@ -16,6 +16,7 @@ namespace VScsi.PowerShell.Commands;
 public sealed class RestoreVScsiBackupCommand : BackupCommandBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Catalog")]
+    [ObjectNameTransformation("VScsiBackup", "Id")]                     // live or deserialized: the id finds it again
     public object Id { get; set; } = null!;
 
     /// <summary>Read the archive from this client tape drive, at its current position (written there by Start-VScsiBackup -TapeDevice).</summary>

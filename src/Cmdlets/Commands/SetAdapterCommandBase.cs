@@ -22,6 +22,7 @@ public abstract class SetAdapterCommandBase : VScsiCmdlet
     public string Partition { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ObjectNameTransformation("VScsiServerAdapter", "Name", "VScsiClientAdapter", "Name")]
     [ArgumentCompleter(typeof(AdapterNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";

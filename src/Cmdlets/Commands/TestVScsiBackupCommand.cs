@@ -11,6 +11,7 @@ namespace VScsi.PowerShell.Commands;
 public sealed class TestVScsiBackupCommand : BackupCommandBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Catalog")]
+    [ObjectNameTransformation("VScsiBackup", "Id")]                     // live or deserialized: the id finds it again
     public object Id { get; set; } = null!;
 
     /// <summary>Archive files to check as a chain, full backup first, without the catalog.</summary>

@@ -56,6 +56,9 @@ public sealed class VScsiClientDevice
     public string Serial => Device.Serial;
     public string NaaId => Device.NaaId;
 
+    /// <summary>The managed system of the client partition, so the device binds -SystemPath downstream.</summary>
+    public string SystemPath => ClientSession.SystemPath;
+
     public override string ToString() => Name;
 }
 

@@ -31,6 +31,9 @@ public sealed class VScsiIscsiSession
     /// <summary><c>partition/vhostN</c> of the server adapter behind the target.</summary>
     public string? ServerAdapter { get; }
 
+    /// <summary>The server partition whose adapter the session logged in to (null for discovery), so -Partition binds downstream.</summary>
+    public string? Partition => ServerAdapter?.Split('/')[0];
+
     public string Type { get; }
     public string InitiatorName { get; }
     public string Isid { get; }
