@@ -9,8 +9,11 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('VScsi.format.ps1xml')
+    NestedModules        = @('VScsi.Pester.psm1')
     CmdletsToExport      = @(
         'Get-VScsiSystem'
+        'New-VScsiSystem'
+        'Remove-VScsiSystem'
         'New-VScsiPartition'
         'Get-VScsiPartition'
         'Set-VScsiPartition'
@@ -75,7 +78,9 @@
         'Export-VScsiConfiguration'
         'Import-VScsiConfiguration'
     )
-    FunctionsToExport    = @()
+    FunctionsToExport    = @(
+        'Register-VScsiShouldOperator'
+    )
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{
