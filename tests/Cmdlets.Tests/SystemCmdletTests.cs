@@ -236,12 +236,22 @@ public sealed class SystemCmdletTests(PowerShellFixture ps)
             Start-VScsiPartition vios1 -SystemPath $sys
             Start-VScsiPartition lpar2 -SystemPath $sys
             $session = Connect-VScsiClient -Partition lpar2 -SystemPath $sys
+            $registry = [VScsi.PowerShell.ModuleRuntime]::Registry
+            $registry.ServedFrom($sys).Count; @($registry.Sessions | Where-Object Nexus -eq $session.Nexus).Count
             Remove-VScsiSystem -Path $sys -Force
             Test-Path $sys
-            @(Get-VScsiIscsiSession).Count
+            $registry.ServedFrom($sys).Count; @($registry.Sessions | Where-Object Nexus -eq $session.Nexus).Count
             """);
         Assert.Empty(r.Errors);
-        Assert.Equal(["False", "0"], r.Output.Select(o => o.ToString()));
+        Assert.Equal(["1", "1", "False", "0", "0"], r.Output.Select(o => o.ToString()));
         File.Delete(disk);
+    }
+
+    [Fact]
+    public void RegisterVScsiShouldOperator_PesterNotLoaded_ThrowsPesterNotLoaded()
+    {
+        var r = ps.Run("Register-VScsiShouldOperator");
+        Assert.Equal("PesterNotLoaded", IdOf(r));
+        Assert.Contains("Import-Module Pester", r.Errors[0].Exception.Message);
     }
 }
