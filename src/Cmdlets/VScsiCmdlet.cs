@@ -29,7 +29,7 @@ public abstract class VScsiCmdlet : PSCmdlet
         {
             var path = SystemPath;
             var folder = path is null ? ManagedSystem.ResolveFolder(null) : GetUnresolvedProviderPathFromPSPath(path);
-            if (string.Equals(folder, _checkedFolder, StringComparison.Ordinal)) return folder;
+            if (!NeedsSystem || string.Equals(folder, _checkedFolder, StringComparison.Ordinal)) return folder;
             try
             {
                 if (CreatesSystem) ManagedSystem.RequireCreatable(folder);
@@ -43,6 +43,9 @@ public abstract class VScsiCmdlet : PSCmdlet
             return folder;
         }
     }
+
+    /// <summary>Whether this invocation works on the managed system at all (Connect-VScsiClient -Portal does not).</summary>
+    protected virtual bool NeedsSystem => true;
 
     /// <summary>
     /// Whether this cmdlet may start a managed system on first use: the New-* and Import-* cmdlets,

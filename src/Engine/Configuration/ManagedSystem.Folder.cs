@@ -114,8 +114,8 @@ public sealed partial class ManagedSystem
 
     /// <summary>
     /// Deletes the managed system in <paramref name="folder"/>: its database (with the SQLite side
-    /// files) and serving lock files, and the storage it registered inside the folder (disk and media
-    /// files, pool and repository folders, backup archives). Storage outside the folder is kept, as
+    /// files) and serving lock files, and the storage it registered inside the folder (disk files with
+    /// their changed-block maps, media files, pool and repository folders, backup archives). Storage outside the folder is kept, as
     /// Remove-VScsiPartition keeps disk files. The folder goes too when nothing else is left in it.
     /// Returns what was left (files VScsi did not make). The caller makes sure nothing serves it.
     /// </summary>
@@ -125,7 +125,8 @@ public sealed partial class ManagedSystem
         List<string> owned;
         using (var system = OpenExisting(full))
         {
-            owned = [.. system.GetVirtualDisks().Select(d => d.Path), .. system.GetStoragePools().Select(p => p.Path),
+            var disks = system.GetVirtualDisks().Select(d => d.Path).ToList();
+            owned = [.. disks, .. disks.Select(d => d + Backup.ChangedBlockTracker.Extension), .. system.GetStoragePools().Select(p => p.Path),
                 .. system.GetMediaRepositories().Select(r => r.Path), .. system.GetMedia().Select(m => m.Path),
                 .. system.GetBackups().Select(b => b.Path)];
         }

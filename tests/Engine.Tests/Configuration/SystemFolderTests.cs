@@ -73,6 +73,7 @@ public sealed class SystemFolderTests : IDisposable
             s.CreateVirtualDisk("vios1", "inside", Path.Combine(sys, "inside.img"), 1 << 20);
             s.CreateVirtualDisk("vios1", "outside", outside, 1 << 20);
         }
+        File.WriteAllText(Path.Combine(sys, "inside.img.cbt"), "its changed-block map, written while served");
         File.WriteAllText(Path.Combine(sys, "notes.txt"), "mine");
         var left = ManagedSystem.Delete(sys);
         Assert.Equal([Path.Combine(sys, "notes.txt")], left);
