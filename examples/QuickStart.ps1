@@ -15,6 +15,9 @@ param(
 $ErrorActionPreference = 'Stop'
 $PSDefaultParameterValues['*-VScsi*:SystemPath'] = $SystemPath
 
+# A managed system of its own (New-VScsiSystem refuses a folder that already holds one).
+$null = New-VScsiSystem -Path $SystemPath
+
 # Partitions: two Virtual I/O Servers and two AIX/Linux clients.
 $null = New-VScsiPartition -Name vios1 -Type Vios
 $null = New-VScsiPartition -Name vios2 -Type Vios

@@ -9,8 +9,11 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('VScsi.format.ps1xml')
+    NestedModules        = @('VScsi.Pester.psm1')
     CmdletsToExport      = @(
         'Get-VScsiSystem'
+        'New-VScsiSystem'
+        'Remove-VScsiSystem'
         'New-VScsiPartition'
         'Get-VScsiPartition'
         'Set-VScsiPartition'
@@ -76,7 +79,9 @@
         'Import-VScsiConfiguration'
         'Export-VScsiTopology'
     )
-    FunctionsToExport    = @()
+    FunctionsToExport    = @(
+        'Register-VScsiShouldOperator'
+    )
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{

@@ -22,6 +22,11 @@ public static class ErrorIds
         ConfigurationError.DatabaseCorrupt or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew
             or ConfigurationError.DatabaseMigrationFailed or ConfigurationError.DatabaseEmpty or ConfigurationError.DatabaseNotSqlite => ErrorCategory.InvalidData,
         ConfigurationError.DatabaseNotAFile => ErrorCategory.InvalidType,
+        ConfigurationError.SystemNotFound => ErrorCategory.ObjectNotFound,
+        ConfigurationError.SystemExists => ErrorCategory.ResourceExists,
+        ConfigurationError.SystemFolderNotEmpty => ErrorCategory.InvalidOperation,
+        ConfigurationError.SystemPathNotAFolder => ErrorCategory.InvalidType,
+        ConfigurationError.SystemPathUnreadable => ErrorCategory.PermissionDenied,
         ConfigurationError.DatabaseLocked => ErrorCategory.ResourceBusy,
         ConfigurationError.PartitionNotFound or ConfigurationError.ProfileNotFound or ConfigurationError.AdapterNotFound
             or ConfigurationError.VirtualDiskNotFound or ConfigurationError.TargetDeviceNotFound => ErrorCategory.ObjectNotFound,
@@ -40,5 +45,7 @@ public static class ErrorIds
     public static bool IsTerminating(ConfigurationError error) => error is ConfigurationError.DatabaseCorrupt
         or ConfigurationError.DatabaseLocked or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew
         or ConfigurationError.DatabaseMigrationFailed or ConfigurationError.DatabaseEmpty or ConfigurationError.DatabaseNotAFile
-        or ConfigurationError.DatabaseNotSqlite;
+        or ConfigurationError.DatabaseNotSqlite
+        or ConfigurationError.SystemNotFound or ConfigurationError.SystemFolderNotEmpty
+        or ConfigurationError.SystemPathNotAFolder or ConfigurationError.SystemPathUnreadable;
 }

@@ -16,14 +16,48 @@ public abstract class VScsiCmdlet : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? SystemPath { get; set; }
 
-    /// <summary>The folder in use, resolved against the PowerShell current location.</summary>
+    private string? _checkedFolder;
+
+    /// <summary>
+    /// The folder in use, resolved against the PowerShell current location. The first use of each
+    /// folder checks it holds a managed system (SystemNotFound, terminating) unless this cmdlet
+    /// creates things (<see cref="CreatesSystem"/>), so a mistyped path never starts an empty system.
+    /// </summary>
     protected string ResolvedSystemPath
     {
         get
         {
             var path = SystemPath;
-            if (path is null) return ManagedSystem.ResolveFolder(null);
-            return GetUnresolvedProviderPathFromPSPath(path);
+            var folder = path is null ? ManagedSystem.ResolveFolder(null) : GetUnresolvedProviderPathFromPSPath(path);
+            if (!NeedsSystem || string.Equals(folder, _checkedFolder, StringComparison.Ordinal)) return folder;
+            try
+            {
+                if (CreatesSystem) ManagedSystem.RequireCreatable(folder);
+                else ManagedSystem.RequireSystem(folder);
+            }
+            catch (ConfigurationException e)
+            {
+                Report(e);
+            }
+            _checkedFolder = folder;
+            return folder;
+        }
+    }
+
+    /// <summary>Whether this invocation works on the managed system at all (Connect-VScsiClient -Portal does not).</summary>
+    protected virtual bool NeedsSystem => true;
+
+    /// <summary>
+    /// Whether this cmdlet may start a managed system on first use: the New-* and Import-* cmdlets,
+    /// in a folder that does not exist yet or is empty (about_VScsi, "Where the system lives").
+    /// Every other cmdlet refuses a folder without a system.
+    /// </summary>
+    protected virtual bool CreatesSystem
+    {
+        get
+        {
+            var verb = MyInvocation.MyCommand is CmdletInfo info ? info.Verb : "";
+            return verb is VerbsCommon.New or VerbsData.Import;
         }
     }
 

@@ -42,6 +42,7 @@ Describe 'Backing up a server partition' {
 
     BeforeEach {
         $sys = Join-Path $TestDrive ([Guid]::NewGuid().ToString('N'))
+        $null = New-VScsiSystem -Path $sys
         $backups = [IO.Path]::Combine($sys, 'backups')
         $null = [IO.Directory]::CreateDirectory($backups)
         $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
@@ -197,7 +198,7 @@ Describe 'Backing up a server partition' {
         $file = [IO.Path]::Combine($sys, 'all.json')
         $null = Export-VScsiConfiguration -Path $file -SystemPath $sys
         $other = [IO.Path]::Combine($sys, 'rebuilt')
-        $null = Get-VScsiSystem -SystemPath $other
+        $null = New-VScsiSystem -Path $other
         $trial = @(Import-VScsiConfiguration -Path $file -Validate -SystemPath $other)
         @($trial | Where-Object Outcome -eq 'Error') | Should -HaveCount 0
         @($trial | Where-Object Item -eq 'virtual disk lpar2_root').Outcome | Should -Be 'Created'

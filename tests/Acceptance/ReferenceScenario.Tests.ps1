@@ -2,6 +2,10 @@
 # (Vios) provides disk space to B, C and D; A and B use a tape drive connected to D, so D (Vios)
 # serves A while A serves D. Server adapters can be created only in Vios and IbmI partitions.
 
+BeforeAll {
+    Register-VScsiShouldOperator   # -BePairedWith (about_VScsi_Pester), when VScsi was imported before Pester
+}
+
 Describe 'Reference scenario: A serves disks to B, C and D; D serves a tape to A and B' {
     BeforeAll {
         $sys = Join-Path $TestDrive 'system'   # the Its only read it, or put it back as they found it
@@ -42,12 +46,15 @@ Describe 'Reference scenario: A serves disks to B, C and D; D serves a tape to A
     }
 
     It 'A serves D for disk space while D serves A for the tape' {
-        (Get-VScsiServerAdapter -Partition A -Slot 13 -SystemPath $sys).PairedWith | Should -Be 'D/vscsi0'
-        (Get-VScsiClientAdapter -Partition A -SystemPath $sys).PairedWith | Should -Be 'D/vhost0'
+        Get-VScsiServerAdapter -Partition A -Slot 13 -SystemPath $sys | Should -BePairedWith 'D/vscsi0'
+        Get-VScsiClientAdapter -Partition A -SystemPath $sys | Should -BePairedWith 'D/vhost0'
     }
 
     It 'B uses virtual I/O from two servers at once' {
-        (Get-VScsiClientAdapter -Partition B -SystemPath $sys | ForEach-Object PairedWith) -join ',' | Should -Be 'A/vhost0,D/vhost1'
+        $b = @(Get-VScsiClientAdapter -Partition B -SystemPath $sys)
+        $b | Should -HaveCount 2
+        $b[0] | Should -BePairedWith 'A/vhost0'
+        $b[1] | Should -BePairedWith 'D/vhost1'
     }
 
     It 'finds no configuration problems' {

@@ -5,6 +5,7 @@
 
 Describe 'A VIOS serves disks to two clients' {
     BeforeAll {
+        Register-VScsiShouldOperator   # -HaveMapping, -BeServedTo (about_VScsi_Pester)
         $pattern2 = [byte[]]::new(4096)
         $pattern3 = [byte[]]::new(4096)
         for ($i = 0; $i -lt 4096; $i++) { $pattern2[$i] = $i % 251; $pattern3[$i] = 255 - ($i % 253) }
@@ -34,8 +35,16 @@ Describe 'A VIOS serves disks to two clients' {
     }
 
     AfterEach {
-        'lpar3', 'lpar2', 'vios1' | Stop-VScsiPartition -Confirm:$false -SystemPath $sys -ErrorAction SilentlyContinue
-        if ([IO.Directory]::Exists($sys)) { [IO.Directory]::Delete($sys, $true) }
+        Remove-VScsiSystem -Path $sys -Force   # stops what it serves (sessions, vios1) first
+    }
+
+    It 'vios1 maps lpar2''s disks on vhost0 and serves each disk to its own client' {
+        Get-VScsiServerAdapter -Partition vios1 -Name vhost0 -SystemPath $sys | Should -HaveMapping -BackingDevice lpar2_root
+        Get-VScsiServerAdapter -Partition vios1 -Name vhost0 -SystemPath $sys | Should -HaveMapping -BackingDevice lpar2_data
+        Get-VScsiServerAdapter -Partition vios1 -Name vhost1 -SystemPath $sys | Should -Not -HaveMapping -BackingDevice lpar2_root
+        Get-VScsiVirtualDisk -Name lpar2_root -SystemPath $sys | Should -BeServedTo lpar2
+        Get-VScsiVirtualDisk -Name lpar3_root -SystemPath $sys | Should -BeServedTo lpar3
+        Get-VScsiVirtualDisk -Name lpar3_root -SystemPath $sys | Should -Not -BeServedTo lpar2
     }
 
     It 'lpar2 sees its two disks and lpar3 its one' {

@@ -39,8 +39,8 @@ public sealed class LauncherTests
     [InlineData("'fine'", 0)]
     [InlineData("throw 'broken'", 1)]
     [InlineData("try { throw 'broken' } catch { 'handled' }", 0)]
-    [InlineData("Get-VScsiPartition -Name nosuch -SystemPath ([IO.Path]::GetTempPath() + [Guid]::NewGuid())", 1)]
-    [InlineData("Get-VScsiPartition -Name nosuch -SystemPath ([IO.Path]::GetTempPath() + [Guid]::NewGuid()); 'went on'", 0)]
+    [InlineData("Get-VScsiPartition -Name nosuch -SystemPath (New-VScsiSystem ([IO.Path]::GetTempPath() + [Guid]::NewGuid())).SystemPath", 1)]
+    [InlineData("Get-VScsiPartition -Name nosuch -SystemPath (New-VScsiSystem ([IO.Path]::GetTempPath() + [Guid]::NewGuid())).SystemPath; 'went on'", 0)]
     public async Task Command_ExitCodes_AreThoseOfPwsh(string script, int expected)
     {
         var (code, _, _) = await Launcher.RunAsync("", "-NoProfile", "-Command", script);
@@ -79,7 +79,7 @@ public sealed class LauncherTests
     public async Task File_TerminatingError_ExitsOne()
     {
         var script = Path.Combine(Path.GetTempPath(), $"vscsi-{Guid.NewGuid():N}.ps1");
-        await File.WriteAllTextAsync(script, "$ErrorActionPreference = 'Stop'; Get-VScsiPartition -Name nosuch -SystemPath ([IO.Path]::GetTempPath() + [Guid]::NewGuid()); 'not reached'");
+        await File.WriteAllTextAsync(script, "$ErrorActionPreference = 'Stop'; Get-VScsiPartition -Name nosuch -SystemPath (New-VScsiSystem ([IO.Path]::GetTempPath() + [Guid]::NewGuid())).SystemPath; 'not reached'");
         try
         {
             var (code, output, error) = await Launcher.RunAsync("", "-File", script);

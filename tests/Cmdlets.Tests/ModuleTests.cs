@@ -44,8 +44,19 @@ public sealed class ModuleTests(PowerShellFixture ps)
     [Fact]
     public void ImportModule_ExportsExactlyTheManifestCmdlets()
     {
-        var r = ps.Run("(Get-Command -Module VScsi | ForEach-Object Name) -join ','");
+        var r = ps.Run("(Get-Command -Module VScsi -CommandType Cmdlet | ForEach-Object Name) -join ','");
         Assert.Equal(string.Join(",", ManifestExports()), string.Join(",", r.Output.Single().ToString().Split(',').Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public void ImportModule_ExportsOnlyTheManifestFunctions()
+    {
+        var manifest = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Modules", "VScsi", "VScsi.psd1"));
+        var block = Regex.Match(manifest, @"FunctionsToExport\s*=\s*@\(([^)]*)\)").Groups[1].Value;
+        var declared = Regex.Matches(block, @"'([A-Za-z]+-VScsi[A-Za-z]+)'").Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
+        var r = ps.Run("@(Get-Command -Module VScsi -CommandType Function | ForEach-Object Name | Sort-Object) -join ','");
+        Assert.Equal("Register-VScsiShouldOperator", r.Output.Single().ToString());
+        Assert.Equal(["Register-VScsiShouldOperator"], declared);
     }
 
     [Theory]

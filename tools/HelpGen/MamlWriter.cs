@@ -18,7 +18,13 @@ public static class MamlWriter
     };
 
     public const string SystemPathDescription =
-        "The folder that holds the managed system (its database is system.db there); it is created on first use. " +
+        "The folder that holds the managed system (its database is system.db there); a folder without one is the terminating error SystemNotFound (New-VScsiSystem creates one). " +
+        "Default: $env:VSCSI_HOME, else a per-user folder (~/.local/share/VScsi, %LOCALAPPDATA%\\VScsi). " +
+        "VScsi output objects carry SystemPath, so piping them keeps a pipeline on one managed system.";
+
+    /// <summary>-SystemPath of the New-* and Import-* cmdlets, which may start a system (about_VScsi).</summary>
+    public const string CreatingSystemPathDescription =
+        "The folder that holds the managed system (its database is system.db there). A folder that does not exist yet, or is empty, becomes a new system; one with other files and no system is refused (SystemFolderNotEmpty). " +
         "Default: $env:VSCSI_HOME, else a per-user folder (~/.local/share/VScsi, %LOCALAPPDATA%\\VScsi). " +
         "VScsi output objects carry SystemPath, so piping them keeps a pipeline on one managed system.";
 
@@ -51,7 +57,7 @@ public static class MamlWriter
         string Describe(ParameterMetadata p)
         {
             if (source.Parameters.TryGetValue(p.Name, out var d) && d.Length > 0) return d;
-            if (p.Name == "SystemPath") return SystemPathDescription;
+            if (p.Name == "SystemPath") return attr.VerbName is "New" or "Import" ? CreatingSystemPathDescription : SystemPathDescription;
             problems.Add($"{name}: parameter -{p.Name} has no description");
             return "";
         }

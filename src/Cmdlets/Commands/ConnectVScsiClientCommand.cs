@@ -84,6 +84,9 @@ public sealed class ConnectVScsiClientCommand : VScsiCmdlet
         }
     }
 
+    /// <summary>A login by portal uses no configuration, so it needs no managed system behind -SystemPath.</summary>
+    protected override bool NeedsSystem => ParameterSetName != "Portal";
+
     private void ConnectPortal()
     {
         if (!StartVScsiPartitionCommand.TryParsePortal(Portal, out var endPoint))

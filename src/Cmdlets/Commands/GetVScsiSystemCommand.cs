@@ -3,7 +3,7 @@ using VScsi.PowerShell.Output;
 
 namespace VScsi.PowerShell.Commands;
 
-/// <summary>Shows the managed system behind -SystemPath (created on first use), with its serial and database.</summary>
+/// <summary>Shows the managed system behind -SystemPath (SystemNotFound when there is none), with its serial and database.</summary>
 [Cmdlet(VerbsCommon.Get, "VScsiSystem")]
 [OutputType(typeof(VScsiSystem))]
 public sealed class GetVScsiSystemCommand : VScsiCmdlet

@@ -15,6 +15,12 @@ public enum ConfigurationError
     DatabaseEmpty,
     DatabaseNotAFile,
     DatabaseNotSqlite,
+    // The system folder (issue 11): only New-* may create a system, and only in a new or empty folder
+    SystemNotFound,
+    SystemExists,
+    SystemFolderNotEmpty,
+    SystemPathNotAFolder,
+    SystemPathUnreadable,
     // Partitions
     PartitionNotFound,
     PartitionNameInvalid,

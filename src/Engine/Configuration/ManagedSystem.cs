@@ -31,12 +31,15 @@ public sealed partial class ManagedSystem : IDisposable
 
     private ManagedSystem(SystemDatabase db) => _db = db;
 
-    /// <summary>Opens (creating if needed) the managed system stored in <paramref name="folder"/>.</summary>
+    /// <summary>
+    /// Opens (creating if needed) the managed system stored in <paramref name="folder"/>. Callers that
+    /// must not create one check first with <see cref="RequireSystem"/> or use <see cref="OpenExisting"/>.
+    /// </summary>
     public static ManagedSystem Open(string folder, ManagedSystemOptions? options = null) =>
         Open(folder, options ?? new ManagedSystemOptions(), Schema.Migrations);
 
     internal static ManagedSystem Open(string folder, ManagedSystemOptions options, IReadOnlyList<string> migrations) =>
-        new(SystemDatabase.Open(Path.GetFullPath(folder), options.BusyTimeout, migrations));
+        new(OpenDatabase(Path.GetFullPath(folder), options.BusyTimeout, migrations));
 
     /// <summary>The folder to use: the explicit path, else $VSCSI_HOME, else a per-user folder.</summary>
     public static string ResolveFolder(string? explicitPath)

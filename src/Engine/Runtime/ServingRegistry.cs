@@ -320,6 +320,26 @@ public sealed class ServingRegistry : IAsyncDisposable
         }
     }
 
+    /// <summary>The ids of the partitions of the system in <paramref name="folder"/> that this process serves.</summary>
+    public IReadOnlyList<int> ServedFrom(string folder)
+    {
+        var prefix = Path.GetFullPath(folder) + "|";
+        return _served.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(k => int.Parse(k.AsSpan(prefix.Length), System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+    }
+
+    /// <summary>Stops everything this process runs from the system in <paramref name="folder"/>: its client sessions, then its served partitions.</summary>
+    public async Task StopSystemAsync(string folder)
+    {
+        var prefix = Path.GetFullPath(folder) + "|";
+        foreach (var entry in _sessions.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+        {
+            if (_sessions.TryRemove(entry.Key, out var session)) await session.DisposeAsync().ConfigureAwait(false);
+        }
+        foreach (var id in ServedFrom(folder))
+            await StopAsync(folder, id).ConfigureAwait(false);
+    }
+
     /// <summary>Opens a session from a client adapter to the server adapter it is paired with, which must be served here.</summary>
     public ClientSession Connect(string folder, VirtualScsiAdapter client, int queueDepth)
     {
