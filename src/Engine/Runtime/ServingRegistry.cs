@@ -231,8 +231,12 @@ public sealed class ServingRegistry : IAsyncDisposable
     public bool DeviceRemoved(string folder, TargetDevice device) =>
         Find(folder, device.PartitionId) is { } served && served.Remove(device);
 
-    /// <summary>How long Stop waits for commands in flight before aborting them (with the portal's own abort wait, stopping stays within 5 s).</summary>
-    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// How long Stop waits for commands in flight before aborting them. The stop's bounded waits
+    /// (sessions: this plus 1 s; the flush: <see cref="FlushTimeout"/>) add up to 5 s, issue 10's
+    /// limit for SIGTERM, Ctrl+C and Stop-VScsiPartition.
+    /// </summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>How long Stop waits for the disks' flush before it closes them anyway.</summary>
     public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(2);
