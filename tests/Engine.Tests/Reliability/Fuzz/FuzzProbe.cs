@@ -29,7 +29,7 @@ public static class FuzzProbe
             var write = Cdb10(0x2A, (uint)t.ProbeLba, (ushort)t.ProbeBlocks);
             if (!(answer = await PastConflictAsync(() => FuzzSession.ExecuteAsync(wire, write, (uint)length, pattern, ct), ct).ConfigureAwait(false)).Good) return "WRITE(10): " + answer;
             var read = Cdb10(0x28, (uint)t.ProbeLba, (ushort)t.ProbeBlocks);
-            if (!(answer = await FuzzSession.ExecuteAsync(wire, read, (uint)length, null, ct).ConfigureAwait(false)).Good) return "READ(10): " + answer;
+            if (!(answer = await PastConflictAsync(() => FuzzSession.ExecuteAsync(wire, read, (uint)length, null, ct), ct).ConfigureAwait(false)).Good) return "READ(10): " + answer;
             if (!answer.Data.AsSpan().SequenceEqual(pattern)) return "READ(10) returned other data than was written";
             await FuzzSession.LogoutAsync(wire, ct).ConfigureAwait(false);
             return null;
@@ -39,14 +39,17 @@ public static class FuzzProbe
     /// <summary>
     /// Runs a command again while it meets RESERVATION CONFLICT, for up to two seconds: the session of
     /// a case that reserved the unit (SPC-2 RESERVE) may still be ending on the target when the probe
-    /// logs in; a reservation that outlives that is a finding.
+    /// logs in; a reservation that outlives that is a finding. A UNIT ATTENTION (a fuzz case's
+    /// LOGICAL UNIT RESET or CLEAR TASK SET on another nexus, SAM-5 5.14) is taken and the command
+    /// sent again, as every initiator does.
     /// </summary>
     private static async Task<CommandAnswer> PastConflictAsync(Func<Task<CommandAnswer>> command, CancellationToken ct)
     {
+        const byte CheckCondition = 0x02, ReservationConflict = 0x18, UnitAttention = 0x06;
         var answer = await command().ConfigureAwait(false);
-        for (var i = 0; i < 10 && answer.Status == 0x18; i++)
+        for (var i = 0; i < 10 && (answer.Status == ReservationConflict || answer is { Status: CheckCondition, SenseKey: UnitAttention }); i++)
         {
-            await Task.Delay(200, ct).ConfigureAwait(false);
+            if (answer.Status == ReservationConflict) await Task.Delay(200, ct).ConfigureAwait(false);
             answer = await command().ConfigureAwait(false);
         }
         return answer;
