@@ -68,7 +68,7 @@ public sealed class StartVScsiBackupCommand : BackupCommandBase
         if (!isFile && (Directory.Exists(destination)
             || !(destination.EndsWith(".tar", StringComparison.OrdinalIgnoreCase) || destination.EndsWith(".tar.zst", StringComparison.OrdinalIgnoreCase)))) return true;
         ReportError(ErrorIds.BackupDestinationNotAFolder, isFile ? ErrorCategory.InvalidType : ErrorCategory.InvalidArgument,
-            $"-Destination '{destination}' {(isFile ? "is a file" : "names an archive")}; it is always a folder, and the archive in it is named <partition>-<time>-<type>.tar[.zst].", destination);
+            $"-Destination '{destination}' {(isFile ? "is a file" : "names an archive")}; it is always a folder, and the archive in it is named <partition>-<time>-<type>-<id>.tar[.zst].", destination);
         return false;
     }
 
