@@ -44,7 +44,15 @@ public sealed class ReadVScsiBlockCommand : ClientDeviceCommandBase
                 ReportScsiFailure(device, r, $"READ at LBA {Lba + done}");
                 return;
             }
-            (file ?? (Stream)all!).Write(r.Data);
+            try
+            {
+                (file ?? (Stream)all!).Write(r.Data);
+            }
+            catch (IOException e)                                         // a full disk: the temporary goes, nothing is left
+            {
+                FilePaths.ReportWriteFailed(this, path!, e);
+                return;
+            }
             done += blocks;
             if (file is not null)
             {
