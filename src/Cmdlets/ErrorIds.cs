@@ -17,6 +17,30 @@ public static class ErrorIds
     /// <summary>Export-VScsiTopology cannot write its -Path (missing folder, a folder, no permission...).</summary>
     public const string TopologyFileWriteFailed = "TopologyFileWriteFailed";
 
+    /// <summary>An input -Path names no file (or its folder does not exist).</summary>
+    public const string InputFileNotFound = "InputFileNotFound";
+
+    /// <summary>An input -Path names a folder.</summary>
+    public const string InputPathIsFolder = "InputPathIsFolder";
+
+    /// <summary>An input -Path exists but cannot be read (permissions, a device, an I/O error).</summary>
+    public const string InputFileUnreadable = "InputFileUnreadable";
+
+    /// <summary>An output -Path is in a folder that does not exist (folders are not created for a file).</summary>
+    public const string OutputFolderNotFound = "OutputFolderNotFound";
+
+    /// <summary>An output -Path names an existing folder.</summary>
+    public const string OutputPathIsFolder = "OutputPathIsFolder";
+
+    /// <summary>An output -Path cannot be written (permissions, a full disk...); nothing is left behind.</summary>
+    public const string OutputFileWriteFailed = "OutputFileWriteFailed";
+
+    /// <summary>Start-VScsiBackup -Destination is an existing file or an archive name: it is always a folder.</summary>
+    public const string BackupDestinationNotAFolder = "BackupDestinationNotAFolder";
+
+    /// <summary>Start-VScsiBackup -Destination is missing and cannot be created.</summary>
+    public const string BackupDestinationNotCreated = "BackupDestinationNotCreated";
+
     public static ErrorCategory CategoryOf(ConfigurationError error) => error switch
     {
         ConfigurationError.DatabaseCorrupt or ConfigurationError.DatabaseNotVScsi or ConfigurationError.DatabaseSchemaTooNew

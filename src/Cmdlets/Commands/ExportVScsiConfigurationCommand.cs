@@ -20,10 +20,9 @@ public sealed class ExportVScsiConfigurationCommand : VScsiCmdlet
     protected override void ProcessRecord()
     {
         var path = GetUnresolvedProviderPathFromPSPath(Path);
-        if (!ShouldProcess(path, "Write the configuration")) return;
+        if (!FilePaths.CheckOutput(this, path) || !ShouldProcess(path, "Write the configuration")) return;
         var json = Use(s => s.ExportConfiguration(Partition).ToJson());
-        if (json is null) return;
-        File.WriteAllBytes(path, json);
+        if (json is null || !FilePaths.WriteAll(this, path, json)) return;
         WriteObject(new FileInfo(path));
     }
 }

@@ -25,14 +25,20 @@ public sealed class ImportVScsiConfigurationCommand : VScsiCmdlet
     {
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         byte[] json;
-        try
+        using (var file = FilePaths.OpenInput(this, path))
         {
-            json = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            ReportError("ImportFileUnreadable", ErrorCategory.ReadError, $"Cannot read '{path}': {e.Message}", path);
-            return;
+            if (file is null) return;
+            try
+            {
+                using var copy = new MemoryStream();
+                file.CopyTo(copy);
+                json = copy.ToArray();
+            }
+            catch (IOException e)
+            {
+                ReportError(ErrorIds.InputFileUnreadable, ErrorCategory.ReadError, $"Cannot read '{path}': {e.Message}", path);
+                return;
+            }
         }
         var findings = Use(s =>
         {

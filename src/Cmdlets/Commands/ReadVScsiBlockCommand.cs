@@ -24,10 +24,14 @@ public sealed class ReadVScsiBlockCommand : ClientDeviceCommandBase
 
     protected override void ProcessRecord()
     {
+        var path = Path is null ? null : GetUnresolvedProviderPathFromPSPath(Path);
+        if (path is not null && !FilePaths.CheckOutput(this, path)) return;
         var device = ResolveBlockDevice();
         if (device is null) return;
         var chunkBlocks = (uint)Math.Max(1, ChunkBytes / device.BlockSize);
-        using var file = Path is null ? null : File.Create(GetUnresolvedProviderPathFromPSPath(Path));
+        using var output = path is null ? null : FilePaths.CreateOutput(this, path);   // a temporary until every block is read
+        if (path is not null && output is null) return;
+        var file = output?.Stream;
         var all = file is null ? new MemoryStream() : null;
         var progress = new ProgressRecord(1, $"Reading {device.Name}", "Reading");
         for (uint done = 0; done < Count;)
@@ -40,7 +44,15 @@ public sealed class ReadVScsiBlockCommand : ClientDeviceCommandBase
                 ReportScsiFailure(device, r, $"READ at LBA {Lba + done}");
                 return;
             }
-            (file ?? (Stream)all!).Write(r.Data);
+            try
+            {
+                (file ?? (Stream)all!).Write(r.Data);
+            }
+            catch (IOException e)                                         // a full disk: the temporary goes, nothing is left
+            {
+                FilePaths.ReportWriteFailed(this, path!, e);
+                return;
+            }
             done += blocks;
             if (file is not null)
             {
@@ -48,8 +60,9 @@ public sealed class ReadVScsiBlockCommand : ClientDeviceCommandBase
                 WriteProgress(progress);
             }
         }
-        if (file is not null)
+        if (output is not null)
         {
+            if (!output.Commit(this)) return;
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
         }

@@ -18,12 +18,12 @@ public sealed class ReadVScsiTapeCommand : TapeCommandBase
 
     protected override void ProcessRecord()
     {
-        if (ResolveTape() is not var (device, tape)) return;
         var path = GetUnresolvedProviderPathFromPSPath(Path);
-        bool read;
-        using (var destination = File.Create(path))
-            read = RunTape(device, ct => tape.ReadFileAsync(destination, BlockSize, null, ct));
-        if (read) WriteObject(new FileInfo(path));
-        else File.Delete(path);                                           // no partial file that looks like the tape's
+        if (!FilePaths.CheckOutput(this, path)) return;
+        if (ResolveTape() is not var (device, tape)) return;
+        using var destination = FilePaths.CreateOutput(this, path);      // a temporary until complete: no partial file that looks like the tape's
+        if (destination is null) return;
+        if (RunTape(device, ct => tape.ReadFileAsync(destination.Stream, BlockSize, null, ct)) && destination.Commit(this))
+            WriteObject(new FileInfo(path));
     }
 }

@@ -17,7 +17,7 @@ public sealed class StartVScsiBackupCommand : BackupCommandBase
     [ValidateNotNullOrEmpty]
     public string Partition { get; set; } = "";
 
-    /// <summary>A folder (the archive is named after the partition, time and type) or a file name.</summary>
+    /// <summary>A folder, created when missing; the archive in it is named after the partition, time and type.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = "";
@@ -41,7 +41,9 @@ public sealed class StartVScsiBackupCommand : BackupCommandBase
     protected override void ProcessRecord()
     {
         var destination = GetUnresolvedProviderPathFromPSPath(Destination);
+        if (!IsFolderDestination(destination)) return;
         if (!ShouldProcess(Partition, $"{Type} backup to '{destination}'{(TapeDevice is null ? "" : $" and tape {TapeDevice}")}")) return;
+        if (!CreateDestination(destination)) return;
         VScsiClientDevice? tape = null;
         if (TapeDevice is not null && (tape = TapeDrive.Resolve(this, TapeDevice)) is null) return;
         var folder = ResolvedSystemPath;
@@ -57,6 +59,32 @@ public sealed class StartVScsiBackupCommand : BackupCommandBase
             return record;
         });
         if (done is not null) WriteObject(new VScsiBackup(done, folder));
+    }
+
+    /// <summary>-Destination is always a folder: an existing file, or a missing path named like an archive, is refused.</summary>
+    private bool IsFolderDestination(string destination)
+    {
+        var isFile = File.Exists(destination);
+        if (!isFile && (Directory.Exists(destination)
+            || !(destination.EndsWith(".tar", StringComparison.OrdinalIgnoreCase) || destination.EndsWith(".tar.zst", StringComparison.OrdinalIgnoreCase)))) return true;
+        ReportError(ErrorIds.BackupDestinationNotAFolder, isFile ? ErrorCategory.InvalidType : ErrorCategory.InvalidArgument,
+            $"-Destination '{destination}' {(isFile ? "is a file" : "names an archive")}; it is always a folder, and the archive in it is named <partition>-<time>-<type>-<id>.tar[.zst].", destination);
+        return false;
+    }
+
+    /// <summary>Creates a missing -Destination folder (called after ShouldProcess, so -WhatIf creates nothing).</summary>
+    private bool CreateDestination(string destination)
+    {
+        try
+        {
+            Directory.CreateDirectory(destination);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            ReportError(ErrorIds.BackupDestinationNotCreated, ErrorCategory.WriteError, $"Cannot create the -Destination folder '{destination}': {e.Message}", destination);
+            return false;
+        }
     }
 }
 

@@ -23,9 +23,10 @@ public sealed class WriteVScsiBlockCommand : ClientDeviceCommandBase
 
     protected override void ProcessRecord()
     {
+        using Stream? source = ParameterSetName == "Path" ? FilePaths.OpenInput(this, GetUnresolvedProviderPathFromPSPath(Path)) : new MemoryStream(Data, writable: false);
+        if (source is null) return;
         var device = ResolveBlockDevice();
         if (device is null) return;
-        using Stream source = ParameterSetName == "Path" ? File.OpenRead(GetUnresolvedProviderPathFromPSPath(Path)) : new MemoryStream(Data, writable: false);
         if (source.Length == 0 || source.Length % device.BlockSize != 0)
         {
             ReportError("DataNotWholeBlocks", ErrorCategory.InvalidArgument, $"{source.Length} bytes are not a positive whole number of {device.BlockSize}-byte blocks.", device.Name);

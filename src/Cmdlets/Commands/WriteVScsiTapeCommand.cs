@@ -18,10 +18,11 @@ public sealed class WriteVScsiTapeCommand : TapeCommandBase
 
     protected override void ProcessRecord()
     {
-        if (ResolveTape() is not var (device, tape)) return;
         var path = GetUnresolvedProviderPathFromPSPath(Path);
+        using var source = FilePaths.OpenInput(this, path);
+        if (source is null) return;
+        if (ResolveTape() is not var (device, tape)) return;
         if (!ShouldProcess(device.Name, $"Write '{path}' in {BlockSize}-byte records")) return;
-        using var source = File.OpenRead(path);
         var length = source.Length;
         var progress = new ProgressRecord(1, $"Writing {device.Name}", path);
         var done = 0L;
