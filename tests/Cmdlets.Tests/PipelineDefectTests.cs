@@ -40,16 +40,17 @@ public sealed class PipelineDefectTests(PowerShellFixture ps)
         Assert.Equal("vhost1/vtscsi1", r.Output.Last().ToString());
     }
 
-    /// <summary>The issue's words: the adapter saved to a file, read back in a later command, piped on (no -SystemPath after the file).</summary>
+    /// <summary>
+    /// The issue's words: the adapter saved to a file in one session, read back in another (a new
+    /// runspace, no -SystemPath after the file) and piped on.
+    /// </summary>
     [Fact]
     public void GetVScsiMapping_ServerAdapterFromImportClixmlFile_ReturnsOnlyItsMappings()
     {
-        var r = RunIn("""
-            $x = [IO.Path]::Combine([IO.Path]::GetTempPath(), "vscsi-clixml-$([guid]::NewGuid().ToString('N')).xml")
-            Get-VScsiServerAdapter vios1 vhost1 -SystemPath $sys | Export-Clixml $x
-            try { (Import-Clixml $x | Get-VScsiMapping | ForEach-Object { "$($_.ServerAdapter)/$($_.Device)" }) -join ',' }
-            finally { Remove-Item -LiteralPath $x }
-            """);
+        var sys = ps.NewTempSystemPath();
+        var x = Path.Combine(sys, "vhost1.xml");
+        NoErrors(RunIn($"Get-VScsiServerAdapter vios1 vhost1 -SystemPath $sys | Export-Clixml '{x}'", sys));
+        var r = ps.Run($"(Import-Clixml '{x}' | Get-VScsiMapping | ForEach-Object {{ \"$($_.ServerAdapter)/$($_.Device)\" }}) -join ','");
         NoErrors(r);
         Assert.Equal("vhost1/vtscsi1", r.Output.Last().ToString());
     }
