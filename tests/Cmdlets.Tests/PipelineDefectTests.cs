@@ -31,6 +31,8 @@ public sealed class PipelineDefectTests(PowerShellFixture ps)
     [InlineData("")]
     [InlineData("RoundTrip |")]
     [InlineData("RoundTrip -Depth 1 |")]
+    [InlineData("Select-Object Partition, Name, SystemPath |")]
+    [InlineData("Select-Object Partition, Name, SystemPath | RoundTrip |")]
     public void GetVScsiMapping_PipedServerAdapter_ReturnsOnlyItsMappings(string through)
     {
         var r = RunIn($$"""
