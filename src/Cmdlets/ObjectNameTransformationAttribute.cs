@@ -17,6 +17,7 @@ public class ObjectNameTransformationAttribute : ArgumentTransformationAttribute
 {
     internal const string OutputNamespace = "VScsi.PowerShell.Output.";
     private const string Deserialized = "Deserialized.";
+    private const string Selected = "Selected.";
     private readonly (string Type, string Property)[] _accepted;
 
     /// <param name="accepted">Pairs of a module type name (VScsiMedia) and the property that names it (Name).</param>
@@ -37,16 +38,25 @@ public class ObjectNameTransformationAttribute : ArgumentTransformationAttribute
     /// <summary>What a value that is not a module object becomes (default: itself, for the usual conversion).</summary>
     protected virtual object? Other(object value) => value;
 
-    /// <summary>The module type of a live or deserialized object (VScsiServerAdapter), or null when it is none.</summary>
+    /// <summary>
+    /// The module type of a live, deserialized or Select-Object'd object (VScsiServerAdapter), or
+    /// null when it is none. Select-Object names its copy <c>Selected.</c> + the type, and
+    /// Import-Clixml puts <c>Deserialized.</c> before that, so a copy that keeps the naming
+    /// properties still names the object, and one that dropped them is refused instead of
+    /// binding by its Partition alone (which would widen to every object of the partition).
+    /// </summary>
     internal static string? ModuleTypeOf(PSObject pso)
     {
         foreach (var name in pso.TypeNames)
         {
-            var type = name.StartsWith(Deserialized, StringComparison.Ordinal) ? name[Deserialized.Length..] : name;
+            var type = StripPrefix(StripPrefix(name, Deserialized), Selected);
             if (type.StartsWith(OutputNamespace, StringComparison.Ordinal)) return type[OutputNamespace.Length..];
         }
         return null;
     }
+
+    private static string StripPrefix(string name, string prefix) =>
+        name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : name;
 
     private string? NameOf(object input)
     {

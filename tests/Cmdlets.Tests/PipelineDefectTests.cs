@@ -30,6 +30,9 @@ public sealed class PipelineDefectTests(PowerShellFixture ps)
     [Theory]
     [InlineData("")]
     [InlineData("RoundTrip |")]
+    [InlineData("RoundTrip -Depth 1 |")]
+    [InlineData("Select-Object Partition, Name, SystemPath |")]
+    [InlineData("Select-Object Partition, Name, SystemPath | RoundTrip |")]
     public void GetVScsiMapping_PipedServerAdapter_ReturnsOnlyItsMappings(string through)
     {
         var r = RunIn($$"""
@@ -39,11 +42,28 @@ public sealed class PipelineDefectTests(PowerShellFixture ps)
         Assert.Equal("vhost1/vtscsi1", r.Output.Last().ToString());
     }
 
+    /// <summary>
+    /// The issue's words: the adapter saved to a file in one session, read back in another (a new
+    /// runspace, no -SystemPath after the file) and piped on.
+    /// </summary>
     [Fact]
-    public void RemoveVScsiTargetDevice_FromOneAdaptersMappings_LeavesOtherClientsDisks()
+    public void GetVScsiMapping_ServerAdapterFromImportClixmlFile_ReturnsOnlyItsMappings()
     {
-        var r = RunIn("""
-            Get-VScsiServerAdapter vios1 vhost1 -SystemPath $sys | Get-VScsiMapping | Remove-VScsiTargetDevice -Confirm:$false
+        var sys = ps.NewTempSystemPath();
+        var x = Path.Combine(sys, "vhost1.xml");
+        NoErrors(RunIn($"Get-VScsiServerAdapter vios1 vhost1 -SystemPath $sys | Export-Clixml '{x}'", sys));
+        var r = ps.Run($"(Import-Clixml '{x}' | Get-VScsiMapping | ForEach-Object {{ \"$($_.ServerAdapter)/$($_.Device)\" }}) -join ','");
+        NoErrors(r);
+        Assert.Equal("vhost1/vtscsi1", r.Output.Last().ToString());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("RoundTrip |")]
+    public void RemoveVScsiTargetDevice_FromOneAdaptersMappings_LeavesOtherClientsDisks(string through)
+    {
+        var r = RunIn($$"""
+            Get-VScsiServerAdapter vios1 vhost1 -SystemPath $sys | {{through}} Get-VScsiMapping | {{through}} Remove-VScsiTargetDevice -Confirm:$false
             (Get-VScsiMapping -SystemPath $sys | ForEach-Object { "$($_.ServerAdapter)/$($_.Device)" }) -join ','
             """);
         NoErrors(r);
@@ -60,9 +80,11 @@ public sealed class PipelineDefectTests(PowerShellFixture ps)
     [InlineData("Get-VScsiPartitionProfile vios1 default_profile -SystemPath $sys | Get-VScsiPartitionProfile", "default_profile")]
     public void Get_PipedObjectOfItsOwnKind_NarrowsToThatObject(string pipeline, string expected)
     {
-        var r = RunIn(Siblings + $"@({pipeline} | ForEach-Object {{ \"$_\" }}) -join ','");
+        var imported = pipeline.Replace(" | ", " | RoundTrip | ", StringComparison.Ordinal);
+        var r = RunIn(Siblings + $"@({pipeline} | ForEach-Object {{ \"$_\" }}) -join ','\n@({imported} | ForEach-Object {{ \"$_\" }}) -join ','");
         NoErrors(r);
-        Assert.Equal(expected.Replace("lpar3", "vscsi0", StringComparison.Ordinal), r.Output.Last().ToString());
+        var want = expected.Replace("lpar3", "vscsi0", StringComparison.Ordinal);
+        Assert.Equal([want, want], r.Output.Select(o => o.ToString()));
     }
 
     [Theory]

@@ -2,9 +2,9 @@ namespace VScsi.Cmdlets.Tests;
 
 /// <summary>
 /// Every Get-* output piped into every verb that takes it: as the live object, as the object back
-/// from the CLIXML serializer (what Export-Clixml/Import-Clixml, a job or remoting hand back:
-/// Deserialized.* type names, properties only), and as a parameter value. The verb gets no
-/// -SystemPath of its own, so it must take it from the piped object.
+/// from a real <c>Export-Clixml -Path</c> / <c>Import-Clixml</c> (Deserialized.* type names,
+/// properties only, as a job or remoting also hands them back), and as a parameter value. The verb
+/// gets no -SystemPath of its own, so it must take it from the piped object.
 /// </summary>
 [Collection("PowerShell")]
 public sealed class PipelineMatrixTests(PowerShellFixture ps)
@@ -12,6 +12,9 @@ public sealed class PipelineMatrixTests(PowerShellFixture ps)
     /// <summary>
     /// vios1 serves lpar2 (vhost0 to vscsi0: d1, an optical and a tape drive) and lpar3 (vhost1 to
     /// vscsi0: d2); d3 is unmapped; pool1 holds bd1; the repository holds m1 and cartridge t1.
+    /// <c>RoundTrip [-Depth n]</c> writes its input to a temp file (outside the system folder, so the
+    /// -WhatIf hashes do not see it) with Export-Clixml and reads it back with Import-Clixml; depth 2
+    /// is Export-Clixml's default, depth 1 what remoting and jobs use.
     /// </summary>
     internal const string Setup = """
         $img = [IO.Path]::Combine($sys, 'images')
@@ -32,7 +35,11 @@ public sealed class PipelineMatrixTests(PowerShellFixture ps)
         $null = New-VScsiMediaRepository vios1 ([IO.Path]::Combine($sys, 'repo')) -SystemPath $sys
         $null = New-VScsiMedia m1 1MB -SystemPath $sys
         $null = New-VScsiTapeCartridge t1 8MB -SystemPath $sys
-        function RoundTrip { process { [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_)) } }
+        function RoundTrip([int] $Depth = 2) {
+            $file = [IO.Path]::Combine([IO.Path]::GetTempPath(), "vscsi-clixml-$([guid]::NewGuid().ToString('N')).xml")
+            try { $input | Export-Clixml -LiteralPath $file -Depth $Depth; Import-Clixml -LiteralPath $file }
+            finally { Remove-Item -LiteralPath $file -ErrorAction Ignore }
+        }
 
         """;
 
