@@ -44,13 +44,31 @@ public sealed class CompletionRequest(string commandName, string parameterName, 
     {
         var path = Value("SystemPath");
         if (string.IsNullOrWhiteSpace(path)) return ManagedSystem.ResolveFolder(null);
-        var state = Runspace.DefaultRunspace?.SessionStateProxy;
-        return state is null ? ManagedSystem.ResolveFolder(path) : state.Path.GetUnresolvedProviderPathFromPSPath(path);
+        return InSession("param($p) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p)", path) as string
+            ?? ManagedSystem.ResolveFolder(path);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> in the session being completed (a completer runs on its pipeline
+    /// thread, where the SessionStateProxy is refused), or null outside one or when it fails.
+    /// </summary>
+    private static object? InSession(string script, params object[] args)
+    {
+        if (Runspace.DefaultRunspace is null) return null;
+        try
+        {
+            var result = ScriptBlock.Create(script).Invoke(args);
+            return result.Count == 0 ? null : result[0]?.BaseObject;
+        }
+        catch (RuntimeException)
+        {
+            return null;
+        }
     }
 
     private string? DefaultValue(string parameter)
     {
-        if (Runspace.DefaultRunspace?.SessionStateProxy.GetVariable("PSDefaultParameterValues") is not IDictionary defaults) return null;
+        if (InSession("$PSDefaultParameterValues") is not IDictionary defaults) return null;
         if (defaults.Contains("Disabled") && LanguagePrimitives.IsTrue(defaults["Disabled"])) return null;
         foreach (DictionaryEntry entry in defaults)
         {
