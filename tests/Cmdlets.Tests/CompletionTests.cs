@@ -75,6 +75,7 @@ public sealed class CompletionTests(PowerShellFixture ps)
     [InlineData("Get-VScsiPartitionProfile -SystemPath {sys} -Partition vios1 -Name ", "default_profile")]
     [InlineData("Start-VScsiPartition -SystemPath {sys} -Name vios1 -Profile ", "default_profile")]
     [InlineData("Get-VScsiPartition -SystemPath {sys} -Name ", "lpar2,lpar3,vios1")]
+    [InlineData("Get-VScsiPartition -SystemPath $sys -Name ", "lpar2,lpar3,vios1")]
     [InlineData("Restore-VScsiBackup -SystemPath {sys} -ClientPartition ", "lpar2,lpar3,vios1")]
     public void Completer_OnTheLine_OffersTheNamesOfThatSystemAndPartition(string line, string expected)
     {
@@ -98,6 +99,24 @@ public sealed class CompletionTests(PowerShellFixture ps)
             before: "Start-VScsiPartition vios1 -SystemPath $sys; $session = Connect-VScsiClient -Partition lpar2 -SystemPath $sys",
             after: "$session | Disconnect-VScsiClient -Confirm:$false; Stop-VScsiPartition vios1 -Confirm:$false -SystemPath $sys");
         Assert.Equal("cd0,hdisk0,rmt0", string.Join(",", devices));
+    }
+
+    [Fact]
+    public void ClientDeviceCompleter_TapeDevice_OffersOnlyTapeDrives()
+    {
+        var devices = Complete("Start-VScsiBackup -SystemPath {sys} -Partition vios1 -Destination x -TapeDevice ",
+            before: "Start-VScsiPartition vios1 -SystemPath $sys; $session = Connect-VScsiClient -Partition lpar2 -SystemPath $sys",
+            after: "$session | Disconnect-VScsiClient -Confirm:$false; Stop-VScsiPartition vios1 -Confirm:$false -SystemPath $sys");
+        Assert.Equal(["rmt0"], devices);
+    }
+
+    [Fact]
+    public void BackupDeviceCompleter_WithId_OffersTheDevicesInThatBackup()
+    {
+        var id = ps.Run($"(Get-VScsiBackup -SystemPath '{Sys}').Id.ToString()").Output.Single().ToString();
+        var devices = Complete($"Restore-VScsiBackup -SystemPath {{sys}} -Id {id} -Device ");
+        Assert.Contains("d1", devices);
+        Assert.DoesNotContain("vhost0", devices);
     }
 
     [Fact]

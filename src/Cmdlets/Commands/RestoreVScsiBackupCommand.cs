@@ -27,6 +27,7 @@ public sealed class RestoreVScsiBackupCommand : BackupCommandBase
     public object TapeDevice { get; set; } = null!;
 
     [Parameter]
+    [ArgumentCompleter(typeof(BackupDeviceNameCompleter))]
     public string[]? Device { get; set; }
 
     /// <summary>Restore only the disks mapped to server adapters that serve this client partition.</summary>

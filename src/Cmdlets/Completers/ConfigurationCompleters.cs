@@ -102,3 +102,15 @@ public sealed class BackupIdCompleter : VScsiCompleter
 
     protected override string ToolTip(string name) => _tips.TryGetValue(name, out var tip) ? tip : name;
 }
+
+/// <summary>Completes the device names kept in the backup given by -Id (of every backup without it), as Restore-VScsiBackup -Device takes them.</summary>
+public sealed class BackupDeviceNameCompleter : VScsiCompleter
+{
+    protected override IEnumerable<string> Names(CompletionRequest r)
+    {
+        var id = r.Value("Id");
+        return r.FromSystem(s => s.GetBackups(r.Partition)
+            .Where(b => id is null || string.Equals(b.Id.ToString(), id, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(b => b.Devices));
+    }
+}
