@@ -4,7 +4,8 @@ namespace VScsi.Cmdlets.Tests;
 /// Issue 11 item 5, completion: every parameter that names something completes, through
 /// TabExpansion2 as pwsh's prompt calls it, on <see cref="PipelineMatrixTests.Setup"/> (plus one
 /// backup of vios1) in a system whose path holds a space. The system comes from -SystemPath on the
-/// line, $PSDefaultParameterValues or $env:VSCSI_HOME, the partition from -Partition.
+/// line, $PSDefaultParameterValues or $env:VSCSI_HOME, the partition from -Partition. lpar2 has a
+/// second profile, lpar2_alt.
 /// </summary>
 [Collection("PowerShell")]
 public sealed class CompletionTests(PowerShellFixture ps)
@@ -22,6 +23,7 @@ public sealed class CompletionTests(PowerShellFixture ps)
                 if (_shared is not null) return _shared;
                 var sys = Path.Combine(ps.NewTempSystemPath(), "my system");
                 var r = ps.Run($"$sys = '{sys}'\n" + PipelineMatrixTests.Setup
+                    + "$null = New-VScsiPartitionProfile -Partition lpar2 -Name lpar2_alt -SystemPath $sys\n"
                     + "$null = Start-VScsiBackup -Partition vios1 -Destination ([IO.Path]::Combine($sys, 'backups')) -SystemPath $sys");
                 Assert.Equal("", string.Join("\n", r.Errors.Select(e => $"{e.FullyQualifiedErrorId}: {e}")));
                 return _shared = sys;
@@ -74,6 +76,9 @@ public sealed class CompletionTests(PowerShellFixture ps)
     [InlineData("Remove-VScsiTapeCartridge -SystemPath {sys} -Name ", "t1")]
     [InlineData("Get-VScsiPartitionProfile -SystemPath {sys} -Partition vios1 -Name ", "default_profile")]
     [InlineData("Start-VScsiPartition -SystemPath {sys} -Name vios1 -Profile ", "default_profile")]
+    [InlineData("Start-VScsiPartition -SystemPath {sys} -Name lpar2 -Profile ", "default_profile,lpar2_alt")]
+    [InlineData("Set-VScsiPartition -SystemPath {sys} -Name lpar2 -DefaultProfile l", "lpar2_alt")]
+    [InlineData("Get-VScsiPartitionProfile -SystemPath {sys} -Partition lpar2 -Name ", "default_profile,lpar2_alt")]
     [InlineData("Get-VScsiPartition -SystemPath {sys} -Name ", "lpar2,lpar3,vios1")]
     [InlineData("Get-VScsiPartition -SystemPath $sys -Name ", "lpar2,lpar3,vios1")]
     [InlineData("Restore-VScsiBackup -SystemPath {sys} -ClientPartition ", "lpar2,lpar3,vios1")]

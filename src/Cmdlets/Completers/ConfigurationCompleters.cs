@@ -8,10 +8,17 @@ public sealed class PartitionNameCompleter : VScsiCompleter
     protected override IEnumerable<string> Names(CompletionRequest r) => r.FromSystem(s => s.GetPartitions().Select(p => p.Name));
 }
 
-/// <summary>Completes profile names of the partition given by -Partition (of every partition without it).</summary>
+/// <summary>
+/// Completes profile names of the partition given by -Partition, or by -Name on the partition
+/// cmdlets (Start-VScsiPartition -Name vios1 -Profile), of every partition without either.
+/// </summary>
 public sealed class ProfileNameCompleter : VScsiCompleter
 {
-    protected override IEnumerable<string> Names(CompletionRequest r) => r.FromSystem(s => s.GetProfiles(r.Partition).Select(p => p.Name));
+    protected override IEnumerable<string> Names(CompletionRequest r)
+    {
+        var partition = r.Partition ?? (r.ParameterName.Equals("Name", StringComparison.OrdinalIgnoreCase) ? null : r.Value("Name"));
+        return r.FromSystem(s => s.GetProfiles(partition).Select(p => p.Name));
+    }
 }
 
 /// <summary>
