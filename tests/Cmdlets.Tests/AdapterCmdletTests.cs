@@ -132,6 +132,6 @@ public sealed class AdapterCmdletTests(PowerShellFixture ps)
             ([System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches | ForEach-Object CompletionText) -join ','
             """);
         Assert.Empty(r.Errors);
-        Assert.Equal(["vios1", "vscsi0", "vios1,lpar2,lpar3"], r.Output.Select(o => o.ToString()));
+        Assert.Equal(["vios1", "vscsi0", "lpar2,lpar3,vios1"], r.Output.Select(o => o.ToString()));   // completions are sorted by name
     }
 }

@@ -28,6 +28,7 @@ public sealed class AddVScsiTargetDeviceCommand : VScsiCmdlet
     [Parameter(Mandatory = true, Position = 2, ParameterSetName = "Disk", ValueFromPipeline = true)]
     [ObjectNameTransformation("VScsiVirtualDisk", "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VirtualDiskNameCompleter))]
     public string BackingDevice { get; set; } = "";
 
     /// <summary>An empty CD/DVD drive (vtoptN); load media with Mount-VScsiMedia.</summary>

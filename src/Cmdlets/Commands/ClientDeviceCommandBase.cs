@@ -3,6 +3,7 @@ using VScsi.Engine.Transport;
 using System.Management.Automation;
 using VScsi.Engine.Runtime;
 using VScsi.PowerShell.Output;
+using VScsi.PowerShell.Completers;
 
 namespace VScsi.PowerShell.Commands;
 
@@ -15,11 +16,13 @@ public abstract class ClientDeviceCommandBase : VScsiCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [ArgumentCompleter(typeof(ClientDeviceNameCompleter))]
     public object Device { get; set; } = null!;
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [PartitionNameTransformation]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PartitionNameCompleter))]
     public string? Partition { get; set; }
 
     /// <summary>The device, or null after writing an error.</summary>

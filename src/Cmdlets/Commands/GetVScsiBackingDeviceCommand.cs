@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VScsi.Engine.Configuration;
 using VScsi.PowerShell.Output;
+using VScsi.PowerShell.Completers;
 
 namespace VScsi.PowerShell.Commands;
 
@@ -15,6 +16,7 @@ public sealed class GetVScsiBackingDeviceCommand : VScsiCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Pool")]
     [ObjectNameTransformation("VScsiStoragePool", "Name")]
+    [ArgumentCompleter(typeof(StoragePoolNameCompleter))]
     public string[]? PoolName { get; set; }
 
     /// <summary>The piped object itself: a pool lists its devices, a backing device narrows the list to itself.</summary>
@@ -23,6 +25,7 @@ public sealed class GetVScsiBackingDeviceCommand : VScsiCmdlet
 
     [Parameter(Position = 1)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(VirtualDiskNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()

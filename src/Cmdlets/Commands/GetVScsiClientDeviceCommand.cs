@@ -24,6 +24,7 @@ public sealed class GetVScsiClientDeviceCommand : VScsiCmdlet
     [Parameter(ParameterSetName = "ByPartition")]
     [ObjectNameTransformation("VScsiClientAdapter", "Name", "VScsiClientSession", "Adapter")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AdapterNameCompleter))]
     public string? Adapter { get; set; }
 
     /// <summary>The piped object itself: a client adapter or a deserialized session narrows to its adapter.</summary>

@@ -30,6 +30,7 @@ public sealed class GetVScsiMappingCommand : VScsiCmdlet
     [Parameter]
     [ObjectNameTransformation("VScsiVirtualDisk", "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VirtualDiskNameCompleter))]
     public string? BackingDevice { get; set; }
 
     /// <summary>The piped object itself: a server adapter or a disk narrows to what it names.</summary>

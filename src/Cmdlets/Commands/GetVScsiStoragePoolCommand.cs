@@ -14,6 +14,7 @@ public sealed class GetVScsiStoragePoolCommand : PartitionListCommandBase
 
     [Parameter(Position = 1)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(StoragePoolNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()

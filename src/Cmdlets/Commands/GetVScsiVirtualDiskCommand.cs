@@ -14,6 +14,7 @@ public sealed class GetVScsiVirtualDiskCommand : PartitionListCommandBase
 
     [Parameter(Position = 1)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(VirtualDiskNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()

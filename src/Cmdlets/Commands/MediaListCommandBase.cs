@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using VScsi.Engine.Configuration;
 using VScsi.PowerShell.Output;
+using VScsi.PowerShell.Completers;
 
 namespace VScsi.PowerShell.Commands;
 
@@ -9,6 +10,7 @@ public abstract class MediaListCommandBase : PartitionListCommandBase
 {
     [Parameter(Position = 1)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(MediaNameCompleter))]
     public string[]? Name { get; set; }
 
     protected abstract MediaKind Kind { get; }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VScsi.PowerShell.Output;
+using VScsi.PowerShell.Completers;
 
 namespace VScsi.PowerShell.Commands;
 
@@ -11,6 +12,7 @@ public sealed class NewVScsiBackingDeviceCommand : VScsiCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ObjectNameTransformation("VScsiStoragePool", "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(StoragePoolNameCompleter))]
     public string Pool { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1)]

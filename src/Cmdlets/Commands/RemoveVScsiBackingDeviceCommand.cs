@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VScsi.PowerShell.Completers;
 
 namespace VScsi.PowerShell.Commands;
 
@@ -11,6 +12,7 @@ public sealed class RemoveVScsiBackingDeviceCommand : VScsiCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ObjectNameTransformation("VScsiVirtualDisk", "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VirtualDiskNameCompleter))]
     public string Name { get; set; } = "";
 
     protected override void ProcessRecord()

@@ -11,6 +11,7 @@ public sealed class RemoveVScsiBackupCommand : BackupCommandBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Id")]
     [ObjectNameTransformation("VScsiBackup", "Id")]                     // live or deserialized: the id finds it again
+    [ArgumentCompleter(typeof(BackupIdCompleter))]
     public object Id { get; set; } = null!;
 
     [Parameter(Mandatory = true, ParameterSetName = "Retention")]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using VScsi.PowerShell.Completers;
 
 namespace VScsi.PowerShell.Commands;
 
@@ -10,6 +11,7 @@ public sealed class RemoveVScsiStoragePoolCommand : VScsiCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ObjectNameTransformation("VScsiStoragePool", "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(StoragePoolNameCompleter))]
     public string Name { get; set; } = "";
 
     protected override void ProcessRecord()

@@ -18,6 +18,7 @@ public sealed class RemoveVScsiTargetDeviceCommand : VScsiCmdlet
     [Alias("Device")]
     [ObjectNameTransformation("VScsiMapping", "Device")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TargetDeviceNameCompleter))]
     public string Name { get; set; } = "";
 
     [Parameter]

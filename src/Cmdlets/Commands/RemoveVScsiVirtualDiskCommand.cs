@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using VScsi.PowerShell.Output;
+using VScsi.PowerShell.Completers;
 
 namespace VScsi.PowerShell.Commands;
 
@@ -11,6 +12,7 @@ public sealed class RemoveVScsiVirtualDiskCommand : VScsiCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ObjectNameTransformation("VScsiVirtualDisk", "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VirtualDiskNameCompleter))]
     public string Name { get; set; } = "";
 
     [Parameter]

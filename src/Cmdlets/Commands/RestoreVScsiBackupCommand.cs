@@ -3,6 +3,7 @@ using VScsi.Engine.Backup;
 using VScsi.Engine.Configuration;
 using VScsi.Engine.Runtime;
 using VScsi.PowerShell.Output;
+using VScsi.PowerShell.Completers;
 
 namespace VScsi.PowerShell.Commands;
 
@@ -17,18 +18,22 @@ public sealed class RestoreVScsiBackupCommand : BackupCommandBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Catalog")]
     [ObjectNameTransformation("VScsiBackup", "Id")]                     // live or deserialized: the id finds it again
+    [ArgumentCompleter(typeof(BackupIdCompleter))]
     public object Id { get; set; } = null!;
 
     /// <summary>Read the archive from this client tape drive, at its current position (written there by Start-VScsiBackup -TapeDevice).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Tape")]
+    [ArgumentCompleter(typeof(ClientDeviceNameCompleter))]
     public object TapeDevice { get; set; } = null!;
 
     [Parameter]
+    [ArgumentCompleter(typeof(BackupDeviceNameCompleter))]
     public string[]? Device { get; set; }
 
     /// <summary>Restore only the disks mapped to server adapters that serve this client partition.</summary>
     [Parameter]
     [PartitionNameTransformation]
+    [ArgumentCompleter(typeof(PartitionNameCompleter))]
     public string? ClientPartition { get; set; }
 
     /// <summary>A folder for the restored images (named after the devices) instead of their original files.</summary>

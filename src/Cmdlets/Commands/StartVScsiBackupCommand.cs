@@ -36,6 +36,7 @@ public sealed class StartVScsiBackupCommand : BackupCommandBase
 
     /// <summary>Also write the archive to this client tape drive (a device this process reaches as a client).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ClientDeviceNameCompleter))]
     public object? TapeDevice { get; set; }
 
     protected override void ProcessRecord()

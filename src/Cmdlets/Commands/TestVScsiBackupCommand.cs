@@ -2,6 +2,7 @@ using System.Management.Automation;
 using VScsi.Engine.Backup;
 using VScsi.Engine.Runtime;
 using VScsi.PowerShell.Output;
+using VScsi.PowerShell.Completers;
 
 namespace VScsi.PowerShell.Commands;
 
@@ -12,6 +13,7 @@ public sealed class TestVScsiBackupCommand : BackupCommandBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Catalog")]
     [ObjectNameTransformation("VScsiBackup", "Id")]                     // live or deserialized: the id finds it again
+    [ArgumentCompleter(typeof(BackupIdCompleter))]
     public object Id { get; set; } = null!;
 
     /// <summary>Archive files to check as a chain, full backup first, without the catalog.</summary>
