@@ -102,15 +102,7 @@ $script:Operators = [ordered]@{
 }
 
 function Register-VScsiShouldOperator {
-    <#
-    .SYNOPSIS
-    Registers the VScsi Should operators (-BePairedWith, -HaveMapping, -BeServedTo) with Pester.
-    .DESCRIPTION
-    Importing VScsi registers them when Pester is already loaded; call this after importing Pester
-    later. Registering again is harmless. See about_VScsi_Pester.
-    .EXAMPLE
-    Import-Module Pester; Register-VScsiShouldOperator
-    #>
+    # .ExternalHelp VScsi.PowerShell.dll-Help.xml
     [CmdletBinding()]
     [OutputType([void])]
     param()

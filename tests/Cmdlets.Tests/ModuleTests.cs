@@ -78,6 +78,17 @@ public sealed class ModuleTests(PowerShellFixture ps)
     }
 
     [Fact]
+    public void GetHelp_ExportedFunction_ComesFromTheModulesMaml()
+    {
+        var maml = File.ReadAllText(Path.Combine(ModuleDir, "en-US", "VScsi.PowerShell.dll-Help.xml"));
+        Assert.Contains("<command:name>Register-VScsiShouldOperator</command:name>", maml);
+        var r = ps.Run("$h = Get-Help Register-VScsiShouldOperator -Full; $h.Synopsis; @($h.examples.example).Count");
+        Assert.Empty(r.Errors);
+        Assert.StartsWith("Registers the VScsi Should operators", r.Output[0].ToString());
+        Assert.True((int)r.Output[1].BaseObject >= 1);
+    }
+
+    [Fact]
     public void StateChangingCmdlets_SupportShouldProcess()
     {
         var readOnlyVerbs = new[] { "Get", "Test", "Read" };

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Xml;
 
 namespace VScsi.HelpGen;
@@ -9,7 +10,7 @@ public static class Generator
     public static string Generate(string repoRoot)
     {
         var helpDir = Path.Combine(repoRoot, "module", "help");
-        var document = MamlWriter.Build(typeof(VScsi.PowerShell.VScsiCmdlet).Assembly, name =>
+        var document = MamlWriter.Build(typeof(VScsi.PowerShell.VScsiCmdlet).Assembly, ExportedFunctions(repoRoot), name =>
         {
             var path = Path.Combine(helpDir, name + ".md");
             return File.Exists(path) ? File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal) : null;
@@ -19,5 +20,13 @@ public static class Generator
         using (var writer = XmlWriter.Create(stream, settings))
             document.Save(writer);
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>The names in the manifest's FunctionsToExport (module/VScsi.psd1).</summary>
+    private static IEnumerable<string> ExportedFunctions(string repoRoot)
+    {
+        var manifest = File.ReadAllText(Path.Combine(repoRoot, "module", "VScsi.psd1"));
+        var list = Regex.Match(manifest, @"FunctionsToExport\s*=\s*@\(([^)]*)\)");
+        return list.Success ? Regex.Matches(list.Groups[1].Value, @"'([^']+)'").Select(m => m.Groups[1].Value) : [];
     }
 }

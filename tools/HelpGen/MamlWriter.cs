@@ -28,19 +28,32 @@ public static class MamlWriter
         "Default: $env:VSCSI_HOME, else a per-user folder (~/.local/share/VScsi, %LOCALAPPDATA%\\VScsi). " +
         "VScsi output objects carry SystemPath, so piping them keeps a pipeline on one managed system.";
 
-    /// <summary>Builds the MAML document; throws listing every gap (missing help, parameter or example).</summary>
-    public static XDocument Build(Assembly cmdlets, Func<string, string?> readSource)
+    /// <summary>
+    /// Builds the MAML document for the assembly's cmdlets and the module's exported script
+    /// <paramref name="functions"/> (parameterless ones: their syntax is the name alone); throws
+    /// listing every gap (missing help, parameter or example).
+    /// </summary>
+    public static XDocument Build(Assembly cmdlets, IEnumerable<string> functions, Func<string, string?> readSource)
     {
         var problems = new List<string>();
         var commands = new List<XElement>();
+        HelpSource? Source(string name)
+        {
+            if (readSource(name) is { } text) return HelpSource.Parse(name, text);
+            problems.Add($"{name}: no help source module/help/{name}.md");
+            return null;
+        }
         foreach (var type in cmdlets.GetExportedTypes().Where(t => t.GetCustomAttribute<CmdletAttribute>() is not null).OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             var attr = type.GetCustomAttribute<CmdletAttribute>()!;
-            var name = $"{attr.VerbName}-{attr.NounName}";
-            var text = readSource(name);
-            if (text is null) { problems.Add($"{name}: no help source module/help/{name}.md"); continue; }
-            var source = HelpSource.Parse(name, text);
-            commands.Add(BuildCommand(type, attr, source, problems));
+            if (Source($"{attr.VerbName}-{attr.NounName}") is { } source) commands.Add(BuildCommand(type, attr, source, problems));
+        }
+        foreach (var function in functions.Order(StringComparer.Ordinal))
+        {
+            if (Source(function) is not { } source) continue;
+            if (source.Parameters.Count > 0) problems.Add($"{function}: a script function's help documents no parameters (its syntax is generated as the name alone)");
+            var syntax = new XElement(Command + "syntaxItem", new XElement(Maml + "name", function));
+            commands.Add(CommandElement(source, function.Split('-', 2), problems, [syntax], [], [], []));
         }
         if (problems.Count > 0) throw new InvalidDataException(string.Join(Environment.NewLine, problems));
         return new XDocument(new XDeclaration("1.0", "utf-8", null),
@@ -63,8 +76,6 @@ public static class MamlWriter
         }
         foreach (var documented in source.Parameters.Keys.Where(k => !metadata.Parameters.ContainsKey(k)))
             problems.Add($"{name}: documents -{documented}, which does not exist");
-        if (source.Synopsis.Length == 0) problems.Add($"{name}: no synopsis");
-        if (source.Examples.Count == 0) problems.Add($"{name}: no example");
 
         var sets = parameters.SelectMany(p => p.ParameterSets.Keys).Where(s => s != ParameterAttribute.AllParameterSets).Distinct().DefaultIfEmpty(ParameterAttribute.AllParameterSets).ToList();
         var syntax = sets.Select(set => new XElement(Command + "syntaxItem", new XElement(Maml + "name", name),
@@ -75,10 +86,19 @@ public static class MamlWriter
         var inputs = parameters.Where(p => p.ParameterSets.Values.Any(s => s.ValueFromPipeline || s.ValueFromPipelineByPropertyName))
             .Select(p => p.ParameterType.FullName).Distinct();
         var outputs = type.GetCustomAttributes<OutputTypeAttribute>().SelectMany(o => o.Type).Select(t => t.Name).Distinct();
+        return CommandElement(source, [attr.VerbName, attr.NounName], problems, syntax, described, inputs, outputs);
+    }
 
+    /// <summary>One command element: the help source's text around the generated syntax, parameters, inputs and outputs.</summary>
+    private static XElement CommandElement(HelpSource source, string[] verbNoun, List<string> problems, IEnumerable<XElement> syntax, IEnumerable<XElement> described,
+        IEnumerable<string?> inputs, IEnumerable<string> outputs)
+    {
+        var name = source.Name;
+        if (source.Synopsis.Length == 0) problems.Add($"{name}: no synopsis");
+        if (source.Examples.Count == 0) problems.Add($"{name}: no example");
         return new XElement(Command + "command",
             new XElement(Command + "details",
-                new XElement(Command + "name", name), new XElement(Command + "verb", attr.VerbName), new XElement(Command + "noun", attr.NounName),
+                new XElement(Command + "name", name), new XElement(Command + "verb", verbNoun[0]), new XElement(Command + "noun", verbNoun[^1]),
                 Paras(Maml + "description", source.Synopsis)),
             Paras(Maml + "description", source.Description),
             new XElement(Command + "syntax", syntax),
