@@ -11,21 +11,6 @@ namespace VScsi.Cmdlets.Tests;
 [Collection("PowerShell")]
 public sealed class CrashRecoveryCmdletTests(PowerShellFixture ps)
 {
-    /// <summary>A new system where vios1 may serve lpar2 on vhost0.</summary>
-    private string NewSystem()
-    {
-        var sys = ps.NewTempSystemPath();
-        var setup = ps.Run($"""
-            $sys = '{sys}'
-            $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
-            $null = New-VScsiPartition -Name lpar2 -Type AixLinux -SystemPath $sys
-            $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -RemotePartition lpar2 -RemoteSlot 3 -SystemPath $sys
-            $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -RemoteSlot 11 -SystemPath $sys
-            """);
-        Assert.Empty(setup.Errors);
-        return sys;
-    }
-
     /// <summary>A real pwsh process (./vscsi) serving vios1 over iSCSI, once it says it is serving.</summary>
     private static async Task<Process> ServeInAnotherProcessAsync(string sys)
     {
@@ -48,7 +33,7 @@ public sealed class CrashRecoveryCmdletTests(PowerShellFixture ps)
     /// <summary>vios1 as a serving process killed with SIGKILL leaves it.</summary>
     private async Task<string> KilledWhileServingAsync()
     {
-        var sys = NewSystem();
+        var sys = ps.NewPairedSystem();
         using var server = await ServeInAnotherProcessAsync(sys);
         server.Kill(entireProcessTree: true);   // SIGKILL: no cleanup of any kind
         await server.WaitForExitAsync();
@@ -97,7 +82,7 @@ public sealed class CrashRecoveryCmdletTests(PowerShellFixture ps)
     [Fact]
     public async Task StartAndStop_WhileAnotherProcessServes_RefusedAndNothingCleared()
     {
-        var sys = NewSystem();
+        var sys = ps.NewPairedSystem();
         using var server = await ServeInAnotherProcessAsync(sys);
         try
         {

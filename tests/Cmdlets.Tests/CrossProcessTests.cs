@@ -46,13 +46,9 @@ public sealed class CrossProcessTests(PowerShellFixture ps)
     /// <summary>A new system where vios1 serves lpar2 a 16 MiB disk, root, on vhost0.</summary>
     private string NewVios1ServingLpar2()
     {
-        var sys = ps.NewTempSystemPath();
+        var sys = ps.NewPairedSystem();
         var setup = ps.Run($"""
             $sys = '{sys}'
-            $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
-            $null = New-VScsiPartition -Name lpar2 -Type AixLinux -SystemPath $sys
-            $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -RemotePartition lpar2 -RemoteSlot 3 -SystemPath $sys
-            $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -RemoteSlot 11 -SystemPath $sys
             $null = New-VScsiVirtualDisk -Partition vios1 -Name root -Path ([IO.Path]::Combine($sys, 'root.img')) -Size 16MB -SystemPath $sys
             $null = Add-VScsiTargetDevice -Partition vios1 -ServerAdapter vhost0 -BackingDevice root -SystemPath $sys
             """);

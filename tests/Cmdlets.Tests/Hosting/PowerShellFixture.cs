@@ -38,6 +38,21 @@ public sealed class PowerShellFixture : IDisposable
         return path;
     }
 
+    /// <summary>A new temporary system where vios1's vhost0 (slot 11) is paired with lpar2's vscsi0 (slot 3).</summary>
+    public string NewPairedSystem()
+    {
+        var sys = NewTempSystemPath();
+        var setup = Run($"""
+            $sys = '{sys}'
+            $null = New-VScsiPartition -Name vios1 -Type Vios -SystemPath $sys
+            $null = New-VScsiPartition -Name lpar2 -Type AixLinux -SystemPath $sys
+            $null = New-VScsiServerAdapter -Partition vios1 -Slot 11 -RemotePartition lpar2 -RemoteSlot 3 -SystemPath $sys
+            $null = New-VScsiClientAdapter -Partition lpar2 -Slot 3 -RemotePartition vios1 -RemoteSlot 11 -SystemPath $sys
+            """);
+        if (setup.Errors.Count > 0) throw new InvalidOperationException("setting up vios1 and lpar2 failed: " + string.Join("; ", setup.Errors));
+        return sys;
+    }
+
     /// <summary>Runs script text and returns its output objects and errors.</summary>
     public HostedResult Run(string script) => Invoke(script, render: false);
 
